@@ -1,0 +1,58 @@
+# Uppföljning: `make run` serves the portal, `make test` runs the whole suite.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+SEED := fixtures/uppsala-goal5.json
+
+# The first interpreter on PATH that is Python 3.12 or newer (pyenv's shims included).
+PYTHON ?= $(shell for p in python3.13 python3.12 python3.14 python3 python; do \
+	if command -v $$p >/dev/null 2>&1 && \
+	   $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
+	   echo $$p; break; fi; done)
+
+.PHONY: run test lint check-python venv migrate seed messages clean
+
+check-python:
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "Uppföljning needs Python 3.12 or newer; none was found on PATH." >&2; exit 1; fi
+
+# The virtual environment is rebuilt when pyproject.toml changes or its Python is too old.
+$(VENV)/.installed: pyproject.toml | check-python
+	@if [ -x $(PY) ] && ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then \
+		echo "Replacing $(VENV): its Python is older than 3.12"; rm -rf $(VENV); fi
+	@[ -x $(PY) ] || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $@
+
+venv: $(VENV)/.installed
+
+migrate: venv
+	$(MANAGE) migrate --noinput
+
+seed: migrate
+	$(MANAGE) import_plan --if-empty $(SEED)
+
+run: export DEBUG ?= 1
+run: seed
+	@echo
+	@echo "Uppföljning runs on http://127.0.0.1:8000/"
+	@echo "Create an admin user for the editing pages (/admin/) with:"
+	@echo "    $(MANAGE) createsuperuser"
+	@echo
+	$(MANAGE) runserver 127.0.0.1:8000
+
+test: venv
+	$(PY) -m pytest
+
+lint: venv
+	$(VENV)/bin/ruff check .
+
+# Regenerates the Swedish translations' catalogue (needs GNU gettext).
+messages: venv
+	$(MANAGE) makemessages --locale sv --no-obsolete --no-location
+	$(MANAGE) compilemessages --locale sv
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,0 +1,282 @@
+"""Responsible bodies (nämnder och bolag), assignments (uppdrag) and their assessments.
+
+Goals and reporting periods are referred to by string ("goals.Goal"), so that this room
+never imports the goals room: the goals room builds on this one, not the other way.
+"""
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from uppfoljning.modeltools import (
+    YEAR_VALIDATORS,
+    PublishedQuerySet,
+    choices_constraint,
+    year_in_range,
+)
+
+
+class BodyKind(models.TextChoices):
+    COMMITTEE = "committee", _("committee")
+    COMPANY = "company", _("company")
+
+
+class ResponsibleBody(models.Model):
+    """A committee (nämnd, styrelse) or a municipal company (bolag)."""
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    slug = models.SlugField(_("address"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=500)
+    kind = models.CharField(_("kind"), max_length=10, choices=BodyKind)
+    position = models.PositiveIntegerField(
+        _("position"), default=0, help_text=_("Order in the open-data file.")
+    )
+    officials = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="responsible_bodies",
+        verbose_name=_("officials"),
+        help_text=_("Staff users who may enter assessments for this body's assignments."),
+    )
+
+    class Meta:
+        verbose_name = _("responsible body")
+        verbose_name_plural = _("responsible bodies")
+        ordering = ["kind", "name"]
+        constraints = [choices_constraint("kind", BodyKind)]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.code)[:60] or "ansvarig"
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("assignments:body", kwargs={"body": self.slug})
+
+
+class AssessmentStatus(models.TextChoices):
+    """The traffic light of an assignment."""
+
+    COMPLETED = "completed", pgettext_lazy("status", "Completed")
+    ON_TRACK = "on_track", pgettext_lazy("status", "On track")
+    DELAYED = "delayed", pgettext_lazy("status", "Not quite on track")
+    NOT_CARRIED_OUT = "not_carried_out", pgettext_lazy("status", "Not carried out")
+
+    @classmethod
+    def parse(cls, value: str | None) -> "AssessmentStatus | None":
+        """The status a query parameter names; None for a missing or unknown value."""
+        return cls(value) if value in cls.values else None
+
+    @property
+    def colour(self) -> str:
+        return {
+            "completed": "green",
+            "on_track": "green",
+            "delayed": "yellow",
+            "not_carried_out": "red",
+        }[self.value]
+
+    @property
+    def colour_label(self) -> str:
+        return {
+            "green": pgettext_lazy("colour", "Green"),
+            "yellow": pgettext_lazy("colour", "Yellow"),
+            "red": pgettext_lazy("colour", "Red"),
+        }[self.colour]
+
+    @property
+    def meaning(self) -> str:
+        return {
+            "completed": _("The assignment is finished"),
+            "on_track": _("The assignment is under way or waiting, according to plan"),
+            "delayed": _("The assignment is delayed or not started"),
+            "not_carried_out": _("The assignment is not being carried out"),
+        }[self.value]
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def for_body(self, body: ResponsibleBody):
+        """Assignments the body answers for: named, or given to all of its kind."""
+        given_to_all = Q(all_committees=True) if body.kind == BodyKind.COMMITTEE else Q(
+            all_companies=True
+        )
+        named = Q(pk__in=AssignmentResponsibility.objects.filter(body=body).values("assignment"))
+        return self.filter(named | given_to_all)
+
+    def with_public_details(self):
+        """Prefetch what a public page shows of each assignment, in display order."""
+        return self.prefetch_related(
+            Prefetch(
+                "responsibilities",
+                queryset=AssignmentResponsibility.objects.select_related("body"),
+                to_attr="ordered_responsibilities",
+            ),
+            Prefetch(
+                "assessments",
+                queryset=Assessment.objects.published().select_related("period"),
+                to_attr="published_assessments",
+            ),
+        )
+
+
+class Assignment(models.Model):
+    """An uppdrag: numbered within its goal, given to one or more bodies."""
+
+    goal = models.ForeignKey(
+        "goals.Goal", on_delete=models.CASCADE, related_name="assignments", verbose_name=_("goal")
+    )
+    number = models.PositiveSmallIntegerField(_("number"), validators=[MinValueValidator(1)])
+    title = models.TextField(_("title"), max_length=2000)
+    bodies = models.ManyToManyField(
+        ResponsibleBody,
+        through="AssignmentResponsibility",
+        related_name="assignments",
+        verbose_name=_("responsible bodies"),
+    )
+    all_committees = models.BooleanField(_("all committees"), default=False)
+    all_companies = models.BooleanField(_("all companies"), default=False)
+    added_year = models.PositiveSmallIntegerField(
+        _("added in year"),
+        null=True,
+        blank=True,
+        validators=YEAR_VALIDATORS,
+        help_text=_("For an additional assignment (tillkommande uppdrag): the budget year."),
+    )
+    expected_completion_year = models.PositiveSmallIntegerField(
+        _("expected completion year"), null=True, blank=True, validators=YEAR_VALIDATORS
+    )
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        ordering = ["goal", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["goal", "number"], name="assignments_assignment_unique_number"
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1), name="assignments_assignment_number_positive"
+            ),
+            year_in_range("added_year", nullable=True),
+            year_in_range("expected_completion_year", nullable=True),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}"
+
+    def get_absolute_url(self):
+        goal = self.goal
+        return reverse(
+            "goals:assignment",
+            kwargs={
+                "plan": goal.plan.slug,
+                "number": goal.number,
+                "slug": goal.slug,
+                "assignment": self.number,
+            },
+        )
+
+    # The methods below read what AssignmentQuerySet.with_public_details() prefetched.
+
+    @property
+    def responsible_bodies(self) -> list[ResponsibleBody]:
+        return [r.body for r in self.ordered_responsibilities]
+
+    @property
+    def assessments_newest_first(self) -> list["Assessment"]:
+        return sorted(self.published_assessments, key=lambda a: a.period.date, reverse=True)
+
+    @property
+    def current_assessment(self) -> "Assessment | None":
+        """The newest published assessment, or None before the first one."""
+        assessments = self.assessments_newest_first
+        return assessments[0] if assessments else None
+
+    @property
+    def current_status(self) -> AssessmentStatus | None:
+        current = self.current_assessment
+        return AssessmentStatus(current.status) if current else None
+
+
+class AssignmentResponsibility(models.Model):
+    """That a body answers for an assignment, in the order the bodies are named."""
+
+    assignment = models.ForeignKey(
+        Assignment,
+        on_delete=models.CASCADE,
+        related_name="responsibilities",
+        verbose_name=_("assignment"),
+    )
+    body = models.ForeignKey(
+        ResponsibleBody,
+        on_delete=models.PROTECT,
+        related_name="responsibilities",
+        verbose_name=_("responsible body"),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("responsible body")
+        verbose_name_plural = _("responsible bodies")
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "body"], name="assignments_responsibility_unique_body"
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.body)
+
+
+class Assessment(models.Model):
+    """A bedömning: the traffic-light status of an assignment as of one reporting period."""
+
+    assignment = models.ForeignKey(
+        Assignment,
+        on_delete=models.CASCADE,
+        related_name="assessments",
+        verbose_name=_("assignment"),
+    )
+    period = models.ForeignKey(
+        "goals.ReportingPeriod",
+        on_delete=models.PROTECT,
+        related_name="assignment_assessments",
+        verbose_name=_("reporting period"),
+    )
+    status = models.CharField(_("status"), max_length=20, choices=AssessmentStatus)
+    text = models.TextField(_("assessment"), max_length=20000)
+    is_published = models.BooleanField(
+        _("published"), default=False, help_text=_("Drafts are never shown to the public.")
+    )
+
+    objects = PublishedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+        ordering = ["assignment", "-period__date"]
+        permissions = [("publish_assessment", _("Can publish assessments"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "period"], name="assignments_assessment_one_per_period"
+            ),
+            choices_constraint("status", AssessmentStatus),
+        ]
+
+    def __str__(self):
+        return f"{self.assignment} ({self.period})"
+
+    @property
+    def status_choice(self) -> AssessmentStatus:
+        return AssessmentStatus(self.status)

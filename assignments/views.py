@@ -1,0 +1,37 @@
+"""Public pages of the responsible bodies (nämnder och bolag)."""
+
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from assignments.models import AssessmentStatus, Assignment, ResponsibleBody
+
+
+@require_GET
+def body_list(request):
+    bodies = list(ResponsibleBody.objects.order_by("kind", "name"))
+    return render(request, "assignments/body_list.html", {"bodies": bodies})
+
+
+@require_GET
+def body_detail(request, body):
+    body = get_object_or_404(ResponsibleBody, slug=body)
+    assignments = list(
+        Assignment.objects.for_body(body)
+        .filter(goal__is_published=True)
+        .select_related("goal__plan")
+        .with_public_details()
+        .order_by("-goal__plan__start_year", "goal__plan__code", "goal__number", "number")
+    )
+    status = AssessmentStatus.parse(request.GET.get("status"))
+    context = {
+        "body": body,
+        "assignments": [a for a in assignments if a.current_status == status]
+        if status
+        else assignments,
+        "status_filter": status,
+        "statuses": AssessmentStatus,
+    }
+    template = "assignments/body_detail.html"
+    if request.htmx:
+        template += "#assignment-list"
+    return render(request, template, context)

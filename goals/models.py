@@ -1,0 +1,321 @@
+"""Plans, goals (inriktningsmål), reporting periods and goal assessments."""
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Prefetch, Q
+from django.urls import reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from assignments.models import AssessmentStatus, Assignment
+from uppfoljning.modeltools import (
+    HTTP_URL_VALIDATORS,
+    MAX_DATE,
+    MIN_DATE,
+    YEAR_VALIDATORS,
+    PublishedQuerySet,
+    choices_constraint,
+    http_url,
+    year_in_range,
+)
+
+
+class Organisation(models.Model):
+    """The municipality that publishes the follow-up. There is exactly one."""
+
+    singleton = models.BooleanField(default=True, editable=False, unique=True)
+    name = models.CharField(_("name"), max_length=500)
+    website = models.URLField(
+        _("website"), max_length=2000, blank=True, validators=HTTP_URL_VALIDATORS
+    )
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisation")
+        constraints = [
+            models.CheckConstraint(condition=Q(singleton=True), name="goals_organisation_single"),
+            http_url("website", blank=True),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @classmethod
+    def current(cls) -> "Organisation | None":
+        return cls.objects.first()
+
+
+class PlanQuerySet(models.QuerySet):
+    def latest_first(self):
+        return self.order_by("-start_year", "-end_year", "code")
+
+
+class Plan(models.Model):
+    """A plan such as "Mål och budget 2022–2024"."""
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    slug = models.SlugField(_("address"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=500)
+    start_year = models.PositiveSmallIntegerField(_("start year"), validators=YEAR_VALIDATORS)
+    end_year = models.PositiveSmallIntegerField(_("end year"), validators=YEAR_VALIDATORS)
+
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        ordering = ["-start_year", "-end_year", "code"]
+        constraints = [
+            year_in_range("start_year"),
+            year_in_range("end_year"),
+            models.CheckConstraint(
+                condition=Q(end_year__gte=F("start_year")), name="goals_plan_years_in_order"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.code)[:60] or "plan"
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("goals:plan", kwargs={"plan": self.slug})
+
+
+class ReportingPeriod(models.Model):
+    """A reporting period ("Augusti 2022") and the date its assessments speak for."""
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=500)
+    date = models.DateField(_("as-of date"), unique=True)
+
+    class Meta:
+        verbose_name = _("reporting period")
+        verbose_name_plural = _("reporting periods")
+        ordering = ["-date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(date__gte=MIN_DATE, date__lte=MAX_DATE),
+                name="goals_reportingperiod_date_range",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class GoalQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def with_assignments(self):
+        """Prefetch the assignments with their bodies and published assessments."""
+        return self.prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.with_public_details(),
+                to_attr="assignment_list",
+            )
+        )
+
+    def with_page_details(self):
+        """Prefetch everything the public goal page shows."""
+        return self.with_assignments().prefetch_related(
+            "focus_areas",
+            "links",
+            "actions",
+            Prefetch(
+                "assessments",
+                queryset=GoalAssessment.objects.published().select_related("period"),
+                to_attr="published_assessments",
+            ),
+        )
+
+
+class Goal(models.Model):
+    """An inriktningsmål: a numbered strategic goal of a plan."""
+
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="goals", verbose_name=_("plan")
+    )
+    number = models.PositiveSmallIntegerField(_("number"), validators=[MinValueValidator(1)])
+    title = models.CharField(_("title"), max_length=500)
+    tagline = models.CharField(_("tagline"), max_length=500, blank=True)
+    description = models.TextField(_("description"), max_length=20000, blank=True)
+    is_published = models.BooleanField(
+        _("published"), default=True, help_text=_("Only published goals are shown to the public.")
+    )
+
+    objects = GoalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="goals_goal_unique_number"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="goals_goal_number_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}"
+
+    def get_absolute_url(self):
+        return reverse(
+            "goals:goal",
+            kwargs={"plan": self.plan.slug, "number": self.number, "slug": self.slug},
+        )
+
+    @property
+    def slug(self) -> str:
+        return slugify(self.title)[:80] or "mal"
+
+    # The methods below read what GoalQuerySet.with_page_details() prefetched.
+
+    @property
+    def assessments_newest_first(self) -> list["GoalAssessment"]:
+        return sorted(self.published_assessments, key=lambda a: a.period.date, reverse=True)
+
+    @property
+    def current_assessment(self) -> "GoalAssessment | None":
+        assessments = self.assessments_newest_first
+        return assessments[0] if assessments else None
+
+    @property
+    def earlier_assessments(self) -> list["GoalAssessment"]:
+        return self.assessments_newest_first[1:]
+
+    def status_tally(self) -> list[tuple[AssessmentStatus | None, int]]:
+        """How many assignments stand at each status now; None counts the unassessed.
+
+        Reads the assignments that GoalQuerySet.with_assignments() prefetched.
+        """
+        counts = dict.fromkeys([*AssessmentStatus, None], 0)
+        for assignment in self.assignment_list:
+            counts[assignment.current_status] += 1
+        return [(status, count) for status, count in counts.items() if count]
+
+
+class FocusArea(models.Model):
+    """"I fokus 2022–2024 – Jobb och företagande": what the goal stresses for some years."""
+
+    goal = models.ForeignKey(
+        Goal, on_delete=models.CASCADE, related_name="focus_areas", verbose_name=_("goal")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    title = models.CharField(_("title"), max_length=500)
+    start_year = models.PositiveSmallIntegerField(_("start year"), validators=YEAR_VALIDATORS)
+    end_year = models.PositiveSmallIntegerField(_("end year"), validators=YEAR_VALIDATORS)
+    text = models.TextField(_("text"), max_length=20000)
+
+    class Meta:
+        verbose_name = _("focus area")
+        verbose_name_plural = _("focus areas")
+        ordering = ["goal", "position", "id"]
+        constraints = [
+            year_in_range("start_year"),
+            year_in_range("end_year"),
+            models.CheckConstraint(
+                condition=Q(end_year__gte=F("start_year")), name="goals_focusarea_years_in_order"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class GoalLink(models.Model):
+    """A link from the goal page, such as "Läs en fördjupning …"."""
+
+    goal = models.ForeignKey(
+        Goal, on_delete=models.CASCADE, related_name="links", verbose_name=_("goal")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    title = models.CharField(_("title"), max_length=500)
+    url = models.URLField(_("address"), max_length=2000, validators=HTTP_URL_VALIDATORS)
+
+    class Meta:
+        verbose_name = _("link")
+        verbose_name_plural = _("links")
+        ordering = ["goal", "position", "id"]
+        constraints = [
+            http_url("url"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class GoalAction(models.Model):
+    """One of "För att nå målet har vi bland annat": an action taken towards the goal."""
+
+    goal = models.ForeignKey(
+        Goal, on_delete=models.CASCADE, related_name="actions", verbose_name=_("goal")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    title = models.CharField(_("title"), max_length=500)
+    text = models.TextField(_("text"), max_length=20000, blank=True)
+    url = models.URLField(
+        _("address"), max_length=2000, blank=True, validators=HTTP_URL_VALIDATORS
+    )
+
+    class Meta:
+        verbose_name = _("action")
+        verbose_name_plural = _("actions")
+        ordering = ["goal", "position", "id"]
+        constraints = [
+            http_url("url", blank=True),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Fulfilment(models.TextChoices):
+    FULLY = "fully", pgettext_lazy("fulfilment", "fully achieved")
+    LARGELY = "largely", pgettext_lazy("fulfilment", "largely achieved")
+    PARTLY = "partly", pgettext_lazy("fulfilment", "partly achieved")
+    SLIGHTLY = "slightly", pgettext_lazy("fulfilment", "slightly achieved")
+    NOT = "not", pgettext_lazy("fulfilment", "not achieved")
+
+
+class GoalAssessment(models.Model):
+    """How far a goal is judged to be achieved, as of one reporting period."""
+
+    goal = models.ForeignKey(
+        Goal, on_delete=models.CASCADE, related_name="assessments", verbose_name=_("goal")
+    )
+    period = models.ForeignKey(
+        ReportingPeriod,
+        on_delete=models.PROTECT,
+        related_name="goal_assessments",
+        verbose_name=_("reporting period"),
+    )
+    fulfilment = models.CharField(_("fulfilment"), max_length=10, choices=Fulfilment)
+    text = models.TextField(_("assessment"), max_length=20000)
+    assignments_summary = models.TextField(
+        _("summary of the assignments"), max_length=20000, blank=True
+    )
+    is_published = models.BooleanField(
+        _("published"), default=False, help_text=_("Drafts are never shown to the public.")
+    )
+
+    objects = PublishedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("goal assessment")
+        verbose_name_plural = _("goal assessments")
+        ordering = ["goal", "-period__date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["goal", "period"], name="goals_goalassessment_one_per_period"
+            ),
+            choices_constraint("fulfilment", Fulfilment),
+        ]
+
+    def __str__(self):
+        return f"{self.goal} ({self.period})"

@@ -1,0 +1,93 @@
+"""Public pages: the plan's goals, a goal, an assignment, and the open-data document."""
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET
+
+from assignments.models import AssessmentStatus, Assignment
+from goals import opendata
+from goals.models import Goal, Plan
+
+
+def _render_plan(request, plan: Plan | None):
+    goals = list(plan.goals.published().with_assignments()) if plan else []
+    context = {
+        "plan": plan,
+        "goals": goals,
+        "plans": list(Plan.objects.latest_first()),
+        "statuses": AssessmentStatus,
+    }
+    return render(request, "goals/plan_detail.html", context)
+
+
+@require_GET
+def home(request):
+    return _render_plan(request, Plan.objects.latest_first().first())
+
+
+@require_GET
+def plan_detail(request, plan):
+    return _render_plan(request, get_object_or_404(Plan, slug=plan))
+
+
+def _get_goal(plan: str, number: int, goals=Goal.objects) -> Goal:
+    goal = goals.published().select_related("plan").filter(plan__slug=plan, number=number).first()
+    if goal is None:
+        raise Http404
+    return goal
+
+
+@require_GET
+def goal_detail(request, plan, number, slug):
+    goal = _get_goal(plan, number, Goal.objects.with_page_details())
+    if slug != goal.slug:
+        return redirect(goal, permanent=True)
+    status = AssessmentStatus.parse(request.GET.get("status"))
+    assignments = goal.assignment_list
+    shown = [a for a in assignments if a.current_status == status] if status else assignments
+    context = {
+        "goal": goal,
+        "plan": goal.plan,
+        "assignments": shown,
+        "status_filter": status,
+        "statuses": AssessmentStatus,
+    }
+    template = "goals/goal_detail.html"
+    if request.htmx:
+        template += "#assignment-list"
+    return render(request, template, context)
+
+
+@require_GET
+def assignment_detail(request, plan, number, slug, assignment):
+    goal = _get_goal(plan, number)
+    found = (
+        Assignment.objects.with_public_details()
+        .filter(goal=goal, number=assignment)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    if slug != goal.slug:
+        return redirect(found, permanent=True)
+    found.goal = goal
+    return render(
+        request,
+        "goals/assignment_detail.html",
+        {"assignment": found, "goal": goal, "plan": goal.plan},
+    )
+
+
+@require_GET
+def open_data(request):
+    """The whole published follow-up in the uppfoljning/1 open-data format."""
+    try:
+        document = opendata.export_document()
+    except opendata.OpenDataError:
+        raise Http404 from None
+    response = HttpResponse(
+        opendata.dumps(document), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'inline; filename="uppfoljning.json"'
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
