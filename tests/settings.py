@@ -15,3 +15,6 @@ STORAGES = {
 }
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# The test client speaks plain HTTP; tests/test_security.py checks the HTTPS redirect itself.
+SECURE_SSL_REDIRECT = False

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from uppfoljning import views
+
 admin.site.site_header = _("Follow-up – administration")
 admin.site.site_title = _("Follow-up")
 admin.site.index_title = _("Plans, goals and assessments")
@@ -9,5 +11,7 @@ admin.site.index_title = _("Plans, goals and assessments")
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("ansvariga/", include("assignments.urls")),
+    path("tillganglighet/", views.accessibility, name="accessibility"),
+    path("om-kakor/", views.cookies, name="cookies"),
     path("", include("goals.urls")),
 ]
