@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from assignments.models import AssessmentStatus, Assignment, ResponsibleBody
+from uppfoljning.htmx import render_page_or_fragment
 
 
 @require_GET
@@ -31,7 +32,6 @@ def body_detail(request, body):
         "status_filter": status,
         "statuses": AssessmentStatus,
     }
-    template = "assignments/body_detail.html"
-    if request.htmx:
-        template += "#assignment-list"
-    return render(request, template, context)
+    return render_page_or_fragment(
+        request, "assignments/body_detail.html", context, fragment="assignment-list"
+    )

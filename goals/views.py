@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 from assignments.models import AssessmentStatus, Assignment
 from goals import opendata
 from goals.models import Goal, Plan
+from uppfoljning.htmx import render_page_or_fragment
 
 
 def _render_plan(request, plan: Plan | None):
@@ -52,20 +53,15 @@ def goal_detail(request, plan, number, slug):
         "status_filter": status,
         "statuses": AssessmentStatus,
     }
-    template = "goals/goal_detail.html"
-    if request.htmx:
-        template += "#assignment-list"
-    return render(request, template, context)
+    return render_page_or_fragment(
+        request, "goals/goal_detail.html", context, fragment="assignment-list"
+    )
 
 
 @require_GET
 def assignment_detail(request, plan, number, slug, assignment):
     goal = _get_goal(plan, number)
-    found = (
-        Assignment.objects.with_public_details()
-        .filter(goal=goal, number=assignment)
-        .first()
-    )
+    found = Assignment.objects.with_public_details().filter(goal=goal, number=assignment).first()
     if found is None:
         raise Http404
     if slug != goal.slug:
