@@ -1,7 +1,7 @@
 """The Django admin as officials and administrators use it."""
 
 import pytest
-from django.contrib.auth.models import Permission, User
+from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
 from assignments.models import Assessment, AssessmentStatus, BodyKind
@@ -21,10 +21,9 @@ ADMIN_MODELS = [
 
 @pytest.fixture
 def official(db):
-    """A staff user of one committee with the permissions an official is given."""
+    """A staff user in the officials' group (Handläggare), as an administrator sets one up."""
     user = User.objects.create_user("handlaggare", password="x", is_staff=True)
-    codenames = ["view_assignment", "view_assessment", "add_assessment", "change_assessment"]
-    user.user_permissions.set(Permission.objects.filter(codename__in=codenames))
+    user.groups.add(Group.objects.get(name="Handläggare"))
     return user
 
 
@@ -127,3 +126,25 @@ def test_it_publishes_selected_assessments_with_the_permission(admin_client, db)
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.is_published
+
+
+def test_it_lets_a_publisher_publish_what_officials_entered(client, db):
+    publisher = User.objects.create_user("publicist", password="x", is_staff=True)
+    publisher.groups.add(Group.objects.get(name="Publicister"))
+    body = f.make_body()
+    body.officials.add(publisher)
+    draft = f.make_assessment(f.make_assignment(bodies=[body]), is_published=False)
+    client.force_login(publisher)
+    response = client.post(
+        "/admin/assignments/assessment/",
+        {"action": "publish", "_selected_action": [draft.pk]},
+    )
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.is_published
+
+
+def test_it_gives_officials_no_publish_action(client, official):
+    client.force_login(official)
+    html = client.get("/admin/assignments/assessment/").content.decode()
+    assert 'value="publish"' not in html
