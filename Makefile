@@ -46,6 +46,20 @@ run: seed
 test: venv
 	$(PY) -m pytest
 
+# The checking tools of the browser suite and of tests/test_html_valid.py (axe-core, the Nu
+# HTML checker), from package-lock.json. --ignore-scripts: vnu-jar's install script would
+# download a Java runtime; the tests use the system's java.
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+		echo "The browser checks need npm (Debian: apt-get install npm)." >&2; exit 1; }
+	npm ci --ignore-scripts --no-audit --no-fund
+	@touch $@
+
+# The browser suite and the HTML validation, failing (not skipping) when a tool is missing.
+.PHONY: test-browser
+test-browser: venv node_modules/.installed
+	REQUIRE_BROWSER=1 $(PY) -m pytest tests/browser tests/test_html_valid.py
+
 lint: venv
 	$(VENV)/bin/ruff check .
 
@@ -56,3 +70,9 @@ messages: venv
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
+
+# Serves the portal as production does (gunicorn, DEBUG off, compressed static files,
+# PostgreSQL and Redis when reachable) and measures it: see bench/run.py.
+.PHONY: bench
+bench: venv
+	$(PY) -m bench.run
