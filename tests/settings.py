@@ -18,3 +18,8 @@ WHITENOISE_USE_FINDERS = True
 
 # The test client speaks plain HTTP; tests/test_security.py checks the HTTPS redirect itself.
 SECURE_SSL_REDIRECT = False
+
+# The page cache stays off so that every test sees its own data (tests/test_pagecache.py
+# turns it on); the cache is this process's own memory, never the files or Redis of a server.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+PAGE_CACHE_SECONDS = 0

@@ -48,6 +48,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "uppfoljning.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -186,3 +187,30 @@ STORAGES = {
         )
     },
 }
+
+# Page cache (uppfoljning/pagecache.py): citizens' pages come from this cache, replaced as a
+# whole whenever content changes. Redis when REDIS_URL is set (needed when the portal runs on
+# several machines); otherwise files in CACHE_DIR, shared by every server process on this
+# machine. On by default in production, off with DEBUG (templates change under your hands).
+REDIS_URL = os.getenv("REDIS_URL", "")
+CACHE_KEY_PREFIX = os.getenv("CACHE_KEY_PREFIX", "uppfoljning")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "uppfoljning.pagecache.RedisCache",  # Django's, reusing clients
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.getenv("CACHE_DIR", str(BASE_DIR / "var" / "cache")),
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
+PAGE_CACHE_SECONDS = int(os.getenv("PAGE_CACHE_SECONDS", "0" if DEBUG else "600"))
+PAGE_CACHE_EXCLUDED_PATHS = ["/admin/"]

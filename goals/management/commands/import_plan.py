@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from goals import opendata
 from goals.models import Plan
+from uppfoljning.pagecache import content_changed
 
 
 class Command(BaseCommand):
@@ -32,5 +33,6 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{file}: nothing was imported, {count} error{'s' if count != 1 else ''}:\n{exc}"
             ) from exc
+        content_changed()
         if verbosity >= 1:
             self.stdout.write(self.style.SUCCESS(f"{file}: {report}"))

@@ -1,0 +1,103 @@
+"""The database cannot be reached: cached pages still serve, the rest answer a Swedish 503.
+
+The first test breaks the database connection inside this process (every query fails as
+the driver fails when its server is gone). The second, on PostgreSQL only, runs a real
+server process and takes its database away under it, then brings it back.
+"""
+
+import contextlib
+import re
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+from django.db import connections
+
+from bench.servers import Server, TemporaryDatabase, fetch, manage, portal_env, postgres_server_url
+from goals.models import Goal
+
+SEED = Path(__file__).resolve().parent.parent / "fixtures" / "uppsala-goal5.json"
+HEADLINE = "Sidan kan inte visas just nu"
+
+
+@pytest.fixture
+def page_cache(settings):
+    settings.PAGE_CACHE_SECONDS = 600
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@contextlib.contextmanager
+def database_down():
+    """Every new query fails inside the block, as the driver fails when its server is gone."""
+    connection = connections["default"]
+
+    def unreachable(*args, **kwargs):
+        raise connection.Database.OperationalError("could not connect to server")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(connection, "create_cursor", unreachable)
+        yield
+
+
+def assert_unavailable_page(status: int, retry_after: str | None, html: str) -> None:
+    assert status == 503
+    assert retry_after is not None and int(retry_after) > 0
+    assert HEADLINE in html
+    assert '<html lang="sv">' in html
+    for leak in ("Traceback", "OperationalError", "could not connect", "does not exist"):
+        assert leak not in html
+
+
+def test_it_serves_cached_pages_and_a_swedish_503_while_the_database_is_down(
+    client, admin_client, seed, page_cache
+):
+    goal_url = Goal.objects.get(number=5).get_absolute_url()
+    cached = client.get(goal_url)
+    assert cached.status_code == 200
+
+    with database_down():
+        during = client.get(goal_url)
+        assert during.status_code == 200
+        assert during.content == cached.content
+        for response in (client.get("/ansvariga/"), admin_client.get("/admin/")):
+            assert_unavailable_page(
+                response.status_code, response.get("Retry-After"), response.content.decode()
+            )
+
+    back = client.get("/ansvariga/")
+    assert back.status_code == 200
+    assert "Kommunstyrelsen" in back.content.decode()
+
+
+@pytest.mark.skipif(postgres_server_url() is None, reason="needs DATABASE_URL=postgres://…")
+def test_it_recovers_by_itself_when_a_real_database_comes_back(tmp_path):
+    database = TemporaryDatabase(tmp_path, postgres_server_url(), prefix="uppf_outage")
+    env = portal_env(database.url, CACHE_DIR=str(tmp_path / "cache"))
+    database.create()
+    try:
+        manage(env, "migrate", "--noinput")
+        manage(env, "import_plan", str(SEED))
+        with Server(env) as server:
+            goal = seed_goal_path(server.port)
+            assert fetch(server.port, goal).status == 200
+            database.take_away()
+            try:
+                during = fetch(server.port, goal)
+                assert during.status == 200
+                assert during.headers["X-Page-Cache"] == "hit"
+                down = fetch(server.port, "/ansvariga/")
+                assert_unavailable_page(down.status, down.headers["Retry-After"], down.text)
+            finally:
+                database.bring_back()
+            back = fetch(server.port, "/ansvariga/")
+            assert back.status == 200
+            assert "Kommunstyrelsen" in back.text
+    finally:
+        database.drop()
+
+
+def seed_goal_path(port: int) -> str:
+    home = fetch(port, "/").text
+    return re.search(r'href="(/plan/[^"]+/mal/5-[^"/]+/)"', home).group(1)

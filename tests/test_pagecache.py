@@ -1,0 +1,338 @@
+"""The page cache: citizens get cached pages, and never a stale one after a save.
+
+The first tests use the test client in this process; the last ones run two real gunicorn
+processes that share one database and one cache (files, then Redis), as production does.
+"""
+
+import json
+import re
+import secrets
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.urls import reverse
+
+from assignments.models import Assessment
+from bench.servers import (
+    Browser,
+    Server,
+    TemporaryDatabase,
+    delete_redis_keys,
+    fetch,
+    manage,
+    portal_env,
+    postgres_server_url,
+    redis_available,
+)
+from goals.models import Goal
+from uppfoljning import pagecache
+
+SEED = Path(__file__).resolve().parent.parent / "fixtures" / "uppsala-goal5.json"
+PUBLIC_PAGES = ["/", "/ansvariga/", "/oppna-data/uppfoljning.json"]
+
+
+@pytest.fixture
+def page_cache(settings):
+    """The page cache on, as in production, and empty."""
+    settings.PAGE_CACHE_SECONDS = 600
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def goal_url() -> str:
+    return Goal.objects.get(number=5).get_absolute_url()
+
+
+def first_assessment() -> Assessment:
+    """The current assessment of the seed goal's first assignment, shown on the goal page."""
+    return Assessment.objects.get(assignment__goal__number=5, assignment__number=1)
+
+
+def change_form(assessment: Assessment, **changes) -> dict:
+    """The fields the admin change form of an assessment posts, with `changes`."""
+    fields = {
+        "assignment": assessment.assignment_id,
+        "period": assessment.period_id,
+        "status": assessment.status,
+        "text": assessment.text,
+        "is_published": "on",
+        "_save": "Spara",
+    }
+    return fields | changes
+
+
+# --------------------------------------------------------------------------- one process
+
+
+def test_it_serves_a_second_anonymous_visit_from_the_cache_without_sql(
+    client, seed, page_cache, django_assert_num_queries
+):
+    first = client.get(goal_url())
+    assert first.status_code == 200
+    assert first["X-Page-Cache"] == "miss"
+    url = goal_url()
+    with django_assert_num_queries(0):
+        second = client.get(url)
+    assert second.status_code == 200
+    assert second["X-Page-Cache"] == "hit"
+    assert second.content == first.content
+    assert second["Content-Type"] == first["Content-Type"]
+
+
+def test_it_shows_an_admin_save_on_the_next_anonymous_visit(client, admin_client, seed, page_cache):
+    assessment = first_assessment()
+    assert assessment.text in client.get(goal_url()).content.decode()
+    assert client.get(goal_url())["X-Page-Cache"] == "hit"
+
+    change = reverse("admin:assignments_assessment_change", args=[assessment.pk])
+    response = admin_client.post(change, change_form(assessment, text="Helt ny bedömning."))
+    assert response.status_code == 302
+
+    html = client.get(goal_url()).content.decode()
+    assert "Helt ny bedömning." in html
+    assert assessment.text not in html
+
+
+def test_it_shows_an_admin_delete_on_the_next_anonymous_visit(
+    client, admin_client, seed, page_cache
+):
+    assessment = first_assessment()
+    assert assessment.text in client.get(goal_url()).content.decode()
+    delete = reverse("admin:assignments_assessment_delete", args=[assessment.pk])
+    assert admin_client.post(delete, {"post": "yes"}).status_code == 302
+    assert assessment.text not in client.get(goal_url()).content.decode()
+
+
+def test_it_shows_an_import_on_the_next_anonymous_visit(client, seed, page_cache, tmp_path):
+    old_text = first_assessment().text
+    assert old_text in client.get(goal_url()).content.decode()
+    changed = tmp_path / "changed.json"
+    changed.write_text(json.dumps(seed_with_text("Ändrad genom import.")), encoding="utf-8")
+
+    call_command("import_plan", str(changed), verbosity=0)
+
+    html = client.get(goal_url()).content.decode()
+    assert "Ändrad genom import." in html
+    assert old_text not in html
+
+
+def test_it_never_serves_cached_pages_to_logged_in_staff(client, admin_client, seed, page_cache):
+    old_text = first_assessment().text
+    client.get(goal_url())
+    Assessment.objects.filter(text=old_text).update(text="Ändrat utan att cachen vet.")
+
+    assert old_text in client.get(goal_url()).content.decode()  # the citizen: cached
+    staff = admin_client.get(goal_url())
+    assert "Ändrat utan att cachen vet." in staff.content.decode()
+    assert "X-Page-Cache" not in staff
+    assert old_text in client.get(goal_url()).content.decode()  # staff's page was not stored
+
+
+def test_it_never_revives_old_pages_when_the_generation_is_lost(client, seed, page_cache):
+    old_text = first_assessment().text
+    client.get(goal_url())
+    Assessment.objects.filter(text=old_text).update(text="Ny text efter förlorad generation.")
+    cache.delete(pagecache.GENERATION_KEY)  # evicted, culled, or the cache restarted
+
+    assert "Ny text efter förlorad generation." in client.get(goal_url()).content.decode()
+
+
+def test_it_ignores_posts_of_visitors_who_are_not_staff(client, seed, page_cache):
+    old_text = first_assessment().text
+    client.get(goal_url())
+    Assessment.objects.filter(text=old_text).update(text="Ändrat utan att cachen vet.")
+    login = client.post("/admin/login/", {"username": "x", "password": "fel lösenord"})
+    assert login.status_code == 200  # the form again, with an error
+
+    assert old_text in client.get(goal_url()).content.decode()  # nothing was thrown away
+
+
+def test_it_never_serves_pages_of_an_earlier_release(client, seed, page_cache, monkeypatch):
+    old_text = first_assessment().text
+    client.get(goal_url())
+    Assessment.objects.filter(text=old_text).update(text="Visas av den nya versionen.")
+    monkeypatch.setattr(pagecache, "release", lambda: "a-new-deploy")
+
+    assert "Visas av den nya versionen." in client.get(goal_url()).content.decode()
+
+
+def test_it_answers_head_from_the_cache(client, seed, page_cache):
+    client.get(goal_url())
+    response = client.head(goal_url())
+    assert response.status_code == 200
+    assert response["X-Page-Cache"] == "hit"
+
+
+def test_it_answers_a_conditional_get_with_304(client, seed, page_cache):
+    first = client.get(goal_url())
+    etag = first["ETag"]
+    for cached in (False, True):  # the stored page, then a hit
+        response = client.get(goal_url(), headers={"If-None-Match": etag})
+        assert response.status_code == 304, cached
+        assert response.content == b""
+        assert response["ETag"] == etag
+    assert client.get(goal_url(), headers={"If-None-Match": '"other"'}).status_code == 200
+    assert "no-cache" in first["Cache-Control"]  # browsers ask again, and get a 304
+
+
+def test_it_answers_with_a_new_etag_after_a_save(client, admin_client, seed, page_cache):
+    etag = client.get(goal_url())["ETag"]
+    assessment = first_assessment()
+    change = reverse("admin:assignments_assessment_change", args=[assessment.pk])
+    admin_client.post(change, change_form(assessment, text="Ännu en ny bedömning."))
+
+    response = client.get(goal_url(), headers={"If-None-Match": etag})
+    assert response.status_code == 200
+    assert "Ännu en ny bedömning." in response.content.decode()
+
+
+def test_it_caches_htmx_fragments_apart_from_full_pages(client, seed, page_cache):
+    htmx = {"HX-Request": "true"}
+    full = client.get(goal_url())
+    fragment = client.get(goal_url(), headers=htmx)
+    assert fragment["X-Page-Cache"] == "miss"
+    assert fragment.content.decode().lstrip().startswith('<div id="assignment-list"')
+
+    assert client.get(goal_url(), headers=htmx).content == fragment.content
+    again = client.get(goal_url())
+    assert again["X-Page-Cache"] == "hit"
+    assert again.content == full.content
+    for response in (full, fragment, again):
+        assert "HX-Request" in response["Vary"]
+
+
+def test_it_sets_no_cookie_on_anonymous_pages(client, seed, page_cache):
+    pages = [*PUBLIC_PAGES, goal_url(), first_assessment().assignment.get_absolute_url()]
+    for url in pages:
+        for expected in ("miss", "hit"):
+            response = client.get(url)
+            assert response.status_code == 200, url
+            assert response["X-Page-Cache"] == expected, url
+            assert response.cookies == {}, url
+            assert "Set-Cookie" not in response, url
+
+
+def test_it_keeps_the_admin_and_error_pages_out_of_the_cache(client, seed, page_cache):
+    for url in ["/admin/login/", "/plan/finns-inte/"]:
+        for _ in range(2):
+            assert "X-Page-Cache" not in client.get(url), url
+
+
+def test_it_serves_pages_without_the_cache_when_the_cache_fails(
+    client, seed, page_cache, monkeypatch
+):
+    def unreachable(*args, **kwargs):
+        raise ConnectionError("the cache server is down")
+
+    monkeypatch.setattr(cache, "get", unreachable)
+    monkeypatch.setattr(cache, "get_many", unreachable)
+    monkeypatch.setattr(cache, "set", unreachable)
+    for _ in range(2):
+        response = client.get(goal_url())
+        assert response.status_code == 200
+        assert first_assessment().text in response.content.decode()
+
+
+def test_it_caches_nothing_when_turned_off(client, seed, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    client.get(goal_url())
+    assert "X-Page-Cache" not in client.get(goal_url())
+
+
+def seed_with_text(text: str) -> dict:
+    """The seed document with the first assignment's assessment text replaced."""
+    document = json.loads(SEED.read_text(encoding="utf-8"))
+    assignment = document["plans"][0]["goals"][0]["assignments"][0]
+    assert assignment["number"] == 1
+    assignment["assessments"][0]["text"] = text
+    return document
+
+
+# --------------------------------------------------------------------------- two processes
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """A database of its own for server processes: migrated, seeded, with an admin.
+
+    pytest's test database is invisible to other processes, so this is a temporary SQLite
+    file, or a uniquely named PostgreSQL database when DATABASE_URL names PostgreSQL.
+    """
+    folder = tmp_path_factory.mktemp("served")
+    database = TemporaryDatabase(folder, postgres_server_url(), prefix="uppf_pagecache")
+    password = secrets.token_urlsafe(16)
+    env = portal_env(database.url, DJANGO_SUPERUSER_PASSWORD=password)
+    database.create()
+    try:
+        manage(env, "migrate", "--noinput")
+        manage(env, "import_plan", str(SEED))
+        manage(env, "createsuperuser", "--noinput", "--username", "admin", "--email", "a@b.se")
+        yield {"env": env, "password": password, "folder": folder}
+    finally:
+        database.drop()
+
+
+def shared_cache(kind: str, folder: Path) -> dict[str, str]:
+    """The environment that points server processes at one shared cache."""
+    if kind == "files":
+        return {"CACHE_DIR": str(folder / f"cache-{secrets.token_hex(4)}")}
+    if not redis_available():
+        pytest.skip("Redis at 127.0.0.1:6379 is unreachable")
+    return {
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
+        "CACHE_KEY_PREFIX": f"uppfoljning-test-{secrets.token_hex(6)}",
+    }
+
+
+def seed_goal_path(port: int) -> str:
+    home = fetch(port, "/").text
+    return re.search(r'href="(/plan/[^"]+/mal/5-[^"/]+/)"', home).group(1)
+
+
+def assessment_form(env: dict[str, str]) -> tuple[int, dict]:
+    """The primary key and admin form fields of the first assignment's assessment."""
+    code = (
+        "from assignments.models import Assessment as A;"
+        "a = A.objects.get(assignment__goal__number=5, assignment__number=1);"
+        "print(a.pk, a.assignment_id, a.period_id, a.status)"
+    )
+    output = manage(env, "shell", "--no-imports", "-c", code)
+    pk, assignment, period, status = output.splitlines()[-1].split()
+    fields = {"assignment": assignment, "period": period, "status": status}
+    return int(pk), fields | {"is_published": "on", "_save": "Spara"}
+
+
+@pytest.mark.parametrize("kind", ["files", "redis"])
+def test_it_shows_a_save_in_one_server_process_at_once_in_another(served, kind):
+    cache_env = shared_cache(kind, served["folder"])
+    env = served["env"] | cache_env
+    marker = secrets.token_hex(4)
+    try:
+        with Server(env) as a, Server(env) as b:
+            goal = seed_goal_path(a.port)
+            assert fetch(a.port, goal).headers["X-Page-Cache"] == "miss"
+            cached = fetch(a.port, goal)
+            assert cached.headers["X-Page-Cache"] == "hit"
+
+            pk, fields = assessment_form(env)
+            admin = Browser(b.port)
+            admin.login("admin", served["password"])
+            change = f"/admin/assignments/assessment/{pk}/change/"
+            saved = admin.post(change, fields | {"text": f"Sparad i process B {marker}."})
+            assert saved.status == 302, saved.text[:2000]
+
+            after = fetch(a.port, goal)
+            assert after.status == 200
+            assert f"Sparad i process B {marker}." in after.text
+
+            changed = served["folder"] / f"import-{marker}.json"
+            changed.write_text(json.dumps(seed_with_text(f"Importerad {marker}.")), "utf-8")
+            manage(env, "import_plan", str(changed))
+            for server in (a, b):
+                assert f"Importerad {marker}." in fetch(server.port, goal).text
+    finally:
+        if "CACHE_KEY_PREFIX" in cache_env:
+            delete_redis_keys(cache_env["CACHE_KEY_PREFIX"])
