@@ -85,7 +85,7 @@ class AssignmentAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request).with_public_details()
+        queryset = super().get_queryset(request).with_public_details(history=False)
         return assignments_of_user(request.user, queryset)
 
     @admin.display(description=_("title"), ordering="title")

@@ -7,7 +7,8 @@ never imports the goals room: the goals room builds on this one, not the other w
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -105,25 +106,39 @@ class AssessmentStatus(models.TextChoices):
 class AssignmentQuerySet(models.QuerySet):
     def for_body(self, body: ResponsibleBody):
         """Assignments the body answers for: named, or given to all of its kind."""
-        given_to_all = Q(all_committees=True) if body.kind == BodyKind.COMMITTEE else Q(
-            all_companies=True
+        given_to_all = (
+            Q(all_committees=True) if body.kind == BodyKind.COMMITTEE else Q(all_companies=True)
         )
         named = Q(pk__in=AssignmentResponsibility.objects.filter(body=body).values("assignment"))
         return self.filter(named | given_to_all)
 
-    def with_public_details(self):
-        """Prefetch what a public page shows of each assignment, in display order."""
-        return self.prefetch_related(
+    def with_public_details(self, *, history: bool = True):
+        """Prefetch what a public page shows of each assignment, in display order.
+
+        `published_assessments` holds every published assessment, or with history=False
+        only the newest (what a list of assignments shows), and `published_assessment_count`
+        counts them all either way.
+        """
+        assessments = Assessment.objects.published().select_related("period")
+        if not history:
+            assessments = assessments.annotate(
+                newness=Window(
+                    RowNumber(),
+                    partition_by=[F("assignment_id")],
+                    order_by=F("period__date").desc(),
+                )
+            ).filter(newness=1)
+        return self.annotate(
+            published_assessment_count=Count(
+                "assessments", filter=Q(assessments__is_published=True)
+            )
+        ).prefetch_related(
             Prefetch(
                 "responsibilities",
                 queryset=AssignmentResponsibility.objects.select_related("body"),
                 to_attr="ordered_responsibilities",
             ),
-            Prefetch(
-                "assessments",
-                queryset=Assessment.objects.published().select_related("period"),
-                to_attr="published_assessments",
-            ),
+            Prefetch("assessments", queryset=assessments, to_attr="published_assessments"),
         )
 
 

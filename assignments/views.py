@@ -20,7 +20,7 @@ def body_detail(request, body):
         Assignment.objects.for_body(body)
         .filter(goal__is_published=True)
         .select_related("goal__plan")
-        .with_public_details()
+        .with_public_details(history=False)
         .order_by("-goal__plan__start_year", "goal__plan__code", "goal__number", "number")
     )
     status = AssessmentStatus.parse(request.GET.get("status"))

@@ -117,7 +117,7 @@ class GoalQuerySet(models.QuerySet):
         return self.prefetch_related(
             Prefetch(
                 "assignments",
-                queryset=Assignment.objects.with_public_details(),
+                queryset=Assignment.objects.with_public_details(history=False),
                 to_attr="assignment_list",
             )
         )

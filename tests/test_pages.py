@@ -249,3 +249,20 @@ def test_it_runs_a_fixed_number_of_queries_per_page_at_any_size(client):
 def test_it_keeps_the_page_and_its_htmx_fragment_apart_in_caches(client, seed):
     assert "HX-Request" in client.get(seed_goal_url())["Vary"]
     assert "HX-Request" in client.get(seed_goal_url(), headers={"HX-Request": "true"})["Vary"]
+
+
+def test_it_shows_the_newest_assessment_on_lists_and_links_the_history(client, seed):
+    goal = Goal.objects.get(number=5)
+    assignment = goal.assignments.get(number=4)
+    older = f.make_period(code="2022-04", name="April 2022", date=datetime.date(2022, 4, 30))
+    f.make_assessment(assignment, older, status=AssessmentStatus.DELAYED, text="Äldre text.")
+    later = f.make_period(code="2022-12", name="December 2022", date=datetime.date(2022, 12, 31))
+    f.make_assessment(assignment, later, text="Ett opublicerat utkast.", is_published=False)
+
+    for url in [goal.get_absolute_url(), assignment.bodies.first().get_absolute_url()]:
+        text = text_of(client.get(url))
+        assert "Äldre text." not in text and "Ett opublicerat utkast." not in text
+        assert "Socialnämnden beslutade i juni 2021" in text
+    text = text_of(client.get(goal.get_absolute_url()))
+    assert text.count("Alla 2 bedömningar över tid") == 1
+    assert re.search(r"Enligt plan\s*4", text_of(client.get("/")))
