@@ -65,8 +65,9 @@ lint: venv
 
 # Regenerates the Swedish translations' catalogue (needs GNU gettext).
 messages: venv
-	$(MANAGE) makemessages --locale sv --no-obsolete --no-location
-	$(MANAGE) compilemessages --locale sv
+	DEBUG=1 $(MANAGE) makemessages --locale sv --no-obsolete --no-location \
+		--ignore "node_modules/*" --ignore "tests/*" --ignore "bench/*" --ignore "var/*"
+	DEBUG=1 $(MANAGE) compilemessages --locale sv --ignore "node_modules/*" --ignore ".venv/*"
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

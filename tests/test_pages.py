@@ -266,3 +266,9 @@ def test_it_shows_the_newest_assessment_on_lists_and_links_the_history(client, s
     text = text_of(client.get(goal.get_absolute_url()))
     assert text.count("Alla 2 bedömningar över tid") == 1
     assert re.search(r"Enligt plan\s*4", text_of(client.get("/")))
+
+
+def test_it_answers_an_htmx_history_restore_with_the_whole_page(client, seed):
+    headers = {"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    html = client.get(seed_goal_url(), {"status": "delayed"}, headers=headers).content.decode()
+    assert html.lstrip().startswith("<!doctype html>")
