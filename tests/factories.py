@@ -2,6 +2,7 @@
 
 import datetime
 import itertools
+from pathlib import Path
 
 from assignments.models import (
     Assessment,
@@ -12,6 +13,9 @@ from assignments.models import (
     ResponsibleBody,
 )
 from goals.models import Fulfilment, Goal, GoalAssessment, Organisation, Plan, ReportingPeriod
+
+# The seed goal page's data (Uppsala, goal 5, August 2022), as `make run` loads it.
+SEED_FILE = Path(__file__).resolve().parent.parent / "fixtures" / "uppsala-goal5.json"
 
 _sequence = itertools.count(1)
 

@@ -7,25 +7,17 @@ server process and takes its database away under it, then brings it back.
 
 import contextlib
 import re
-from pathlib import Path
 
 import pytest
-from django.core.cache import cache
 from django.db import connections
 
 from bench.servers import Server, TemporaryDatabase, fetch, manage, portal_env, postgres_server_url
 from goals.models import Goal
+from tests.factories import SEED_FILE
 
-SEED = Path(__file__).resolve().parent.parent / "fixtures" / "uppsala-goal5.json"
 HEADLINE = "Sidan kan inte visas just nu"
 
 
-@pytest.fixture
-def page_cache(settings):
-    settings.PAGE_CACHE_SECONDS = 600
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @contextlib.contextmanager
@@ -78,7 +70,7 @@ def test_it_recovers_by_itself_when_a_real_database_comes_back(tmp_path):
     database.create()
     try:
         manage(env, "migrate", "--noinput")
-        manage(env, "import_plan", str(SEED))
+        manage(env, "import_plan", str(SEED_FILE))
         with Server(env) as server:
             goal = seed_goal_path(server.port)
             assert fetch(server.port, goal).status == 200

@@ -5,7 +5,6 @@ import datetime
 import io
 import json
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -35,6 +34,7 @@ from goals.models import (
     ReportingPeriod,
 )
 from tests.factories import (
+    SEED_FILE,
     make_assessment,
     make_assignment,
     make_body,
@@ -47,7 +47,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "uppsala-goal5.json"
+FIXTURE = SEED_FILE
 FIXTURE_TEXT = FIXTURE.read_text(encoding="utf-8")
 
 # Children before parents, so that deleting in this order never meets a PROTECT.

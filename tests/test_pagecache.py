@@ -27,19 +27,12 @@ from bench.servers import (
     redis_available,
 )
 from goals.models import Goal
+from tests.factories import SEED_FILE
 from uppfoljning import pagecache
 
-SEED = Path(__file__).resolve().parent.parent / "fixtures" / "uppsala-goal5.json"
 PUBLIC_PAGES = ["/", "/ansvariga/", "/oppna-data/uppfoljning.json"]
 
 
-@pytest.fixture
-def page_cache(settings):
-    """The page cache on, as in production, and empty."""
-    settings.PAGE_CACHE_SECONDS = 600
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def goal_url() -> str:
@@ -244,7 +237,7 @@ def test_it_caches_nothing_when_turned_off(client, seed, settings):
 
 def seed_with_text(text: str) -> dict:
     """The seed document with the first assignment's assessment text replaced."""
-    document = json.loads(SEED.read_text(encoding="utf-8"))
+    document = json.loads(SEED_FILE.read_text(encoding="utf-8"))
     assignment = document["plans"][0]["goals"][0]["assignments"][0]
     assert assignment["number"] == 1
     assignment["assessments"][0]["text"] = text
@@ -268,7 +261,7 @@ def served(tmp_path_factory):
     database.create()
     try:
         manage(env, "migrate", "--noinput")
-        manage(env, "import_plan", str(SEED))
+        manage(env, "import_plan", str(SEED_FILE))
         manage(env, "createsuperuser", "--noinput", "--username", "admin", "--email", "a@b.se")
         yield {"env": env, "password": password, "folder": folder}
     finally:
