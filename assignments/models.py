@@ -103,6 +103,17 @@ class AssessmentStatus(models.TextChoices):
         }[self.value]
 
 
+def standing_at(assignments: list["Assignment"], status: AssessmentStatus | None):
+    """The assignments whose current status is `status`; all of them when it is None.
+
+    Filters in Python what with_public_details() prefetched, so that a filtered page runs the
+    same queries as the whole one.
+    """
+    if status is None:
+        return assignments
+    return [a for a in assignments if a.current_status == status]
+
+
 class AssignmentQuerySet(models.QuerySet):
     def for_body(self, body: ResponsibleBody):
         """Assignments the body answers for: named, or given to all of its kind."""

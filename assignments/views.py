@@ -3,7 +3,7 @@
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from assignments.models import AssessmentStatus, Assignment, ResponsibleBody
+from assignments.models import AssessmentStatus, Assignment, ResponsibleBody, standing_at
 from uppfoljning.htmx import render_page_or_fragment
 
 
@@ -26,9 +26,7 @@ def body_detail(request, body):
     status = AssessmentStatus.parse(request.GET.get("status"))
     context = {
         "body": body,
-        "assignments": [a for a in assignments if a.current_status == status]
-        if status
-        else assignments,
+        "assignments": standing_at(assignments, status),
         "status_filter": status,
         "statuses": AssessmentStatus,
     }

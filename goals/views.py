@@ -4,7 +4,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
-from assignments.models import AssessmentStatus, Assignment
+from assignments.models import AssessmentStatus, Assignment, standing_at
 from goals import opendata
 from goals.models import Goal, Plan
 from uppfoljning.htmx import render_page_or_fragment
@@ -44,12 +44,10 @@ def goal_detail(request, plan, number, slug):
     if slug != goal.slug:
         return redirect(goal, permanent=True)
     status = AssessmentStatus.parse(request.GET.get("status"))
-    assignments = goal.assignment_list
-    shown = [a for a in assignments if a.current_status == status] if status else assignments
     context = {
         "goal": goal,
         "plan": goal.plan,
-        "assignments": shown,
+        "assignments": standing_at(goal.assignment_list, status),
         "status_filter": status,
         "statuses": AssessmentStatus,
     }
