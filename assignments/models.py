@@ -10,14 +10,15 @@ from django.db import models
 from django.db.models import Count, F, Prefetch, Q, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from uppfoljning.modeltools import (
     YEAR_VALIDATORS,
+    AssessedMixin,
     PublishedQuerySet,
     choices_constraint,
+    unique_slug,
     year_in_range,
 )
 
@@ -56,7 +57,8 @@ class ResponsibleBody(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slugify(self.code)[:60] or "ansvarig"
+            taken = set(ResponsibleBody.objects.values_list("slug", flat=True))
+            self.slug = unique_slug(self.code, taken, max_length=60, fallback="ansvarig")
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -115,20 +117,51 @@ def standing_at(assignments: list["Assignment"], status: AssessmentStatus | None
 
 
 class AssignmentQuerySet(models.QuerySet):
+    def public(self):
+        """Assignments of published goals of published plans: what citizens may see."""
+        return self.filter(goal__is_published=True, goal__plan__is_published=True)
+
     def for_body(self, body: ResponsibleBody):
         """Assignments the body answers for: named, or given to all of its kind."""
-        given_to_all = (
-            Q(all_committees=True) if body.kind == BodyKind.COMMITTEE else Q(all_companies=True)
+        return self.for_bodies([body])
+
+    def for_bodies(self, bodies) -> "AssignmentQuerySet":
+        """Assignments any of `bodies` answers for: named, or given to all of its kind."""
+        bodies = list(bodies)
+        if not bodies:
+            return self.none()
+        condition = Q(
+            pk__in=AssignmentResponsibility.objects.filter(body__in=bodies).values("assignment")
         )
-        named = Q(pk__in=AssignmentResponsibility.objects.filter(body=body).values("assignment"))
-        return self.filter(named | given_to_all)
+        kinds = {body.kind for body in bodies}
+        if BodyKind.COMMITTEE in kinds:
+            condition |= Q(all_committees=True)
+        if BodyKind.COMPANY in kinds:
+            condition |= Q(all_companies=True)
+        return self.filter(condition)
+
+    def editable_by(self, user) -> "AssignmentQuerySet":
+        """The assignments a staff user may act on: all for a superuser, else their bodies'.
+
+        The one rule of who may work on which assignment; the admin's lists, forms, actions
+        and autocomplete all ask here.
+        """
+        if not (user.is_active and user.is_staff):
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.for_bodies(user.responsible_bodies.all())
+
+    def in_display_order(self):
+        return self.order_by("goal__plan__start_year", "goal__plan__code", "goal__number", "number")
 
     def with_public_details(self, *, history: bool = True):
         """Prefetch what a public page shows of each assignment, in display order.
 
         `published_assessments` holds every published assessment, or with history=False
         only the newest (what a list of assignments shows), and `published_assessment_count`
-        counts them all either way.
+        counts them all either way. The aggregate drops the model's default ordering, so a
+        queryset without an explicit order is put in display order here.
         """
         assessments = Assessment.objects.published().select_related("period")
         if not history:
@@ -139,21 +172,28 @@ class AssignmentQuerySet(models.QuerySet):
                     order_by=F("period__date").desc(),
                 )
             ).filter(newness=1)
-        return self.annotate(
+        queryset = self if self.query.order_by else self.order_by("goal_id", "number")
+        return queryset.annotate(
             published_assessment_count=Count(
                 "assessments", filter=Q(assessments__is_published=True)
             )
         ).prefetch_related(
             Prefetch(
                 "responsibilities",
-                queryset=AssignmentResponsibility.objects.select_related("body"),
+                queryset=AssignmentResponsibility.objects.select_related("body").order_by(
+                    "position", "id"
+                ),
                 to_attr="ordered_responsibilities",
             ),
-            Prefetch("assessments", queryset=assessments, to_attr="published_assessments"),
+            Prefetch(
+                "assessments",
+                queryset=assessments.order_by("-period__date"),
+                to_attr="published_assessments",
+            ),
         )
 
 
-class Assignment(models.Model):
+class Assignment(AssessedMixin, models.Model):
     """An uppdrag: numbered within its goal, given to one or more bodies."""
 
     goal = models.ForeignKey(
@@ -217,16 +257,6 @@ class Assignment(models.Model):
     @property
     def responsible_bodies(self) -> list[ResponsibleBody]:
         return [r.body for r in self.ordered_responsibilities]
-
-    @property
-    def assessments_newest_first(self) -> list["Assessment"]:
-        return sorted(self.published_assessments, key=lambda a: a.period.date, reverse=True)
-
-    @property
-    def current_assessment(self) -> "Assessment | None":
-        """The newest published assessment, or None before the first one."""
-        assessments = self.assessments_newest_first
-        return assessments[0] if assessments else None
 
     @property
     def current_status(self) -> AssessmentStatus | None:

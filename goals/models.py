@@ -2,9 +2,8 @@
 
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import F, Prefetch, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.urls import reverse
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -14,9 +13,11 @@ from uppfoljning.modeltools import (
     MAX_DATE,
     MIN_DATE,
     YEAR_VALIDATORS,
+    AssessedMixin,
     PublishedQuerySet,
     choices_constraint,
     http_url,
+    unique_slug,
     year_in_range,
 )
 
@@ -46,9 +47,15 @@ class Organisation(models.Model):
         return cls.objects.first()
 
 
-class PlanQuerySet(models.QuerySet):
+class PlanQuerySet(PublishedQuerySet):
     def latest_first(self):
         return self.order_by("-start_year", "-end_year", "code")
+
+    def with_published_content(self):
+        """Published plans that have at least one published goal: what the public sees."""
+        return self.published().filter(
+            Exists(Goal.objects.filter(plan=OuterRef("pk"), is_published=True))
+        )
 
 
 class Plan(models.Model):
@@ -59,6 +66,14 @@ class Plan(models.Model):
     name = models.CharField(_("name"), max_length=500)
     start_year = models.PositiveSmallIntegerField(_("start year"), validators=YEAR_VALIDATORS)
     end_year = models.PositiveSmallIntegerField(_("end year"), validators=YEAR_VALIDATORS)
+    is_published = models.BooleanField(
+        _("published"),
+        default=False,
+        help_text=_(
+            "A plan being prepared stays hidden: the public sees only published plans and "
+            "their published goals."
+        ),
+    )
 
     objects = PlanQuerySet.as_manager()
 
@@ -79,7 +94,8 @@ class Plan(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slugify(self.code)[:60] or "plan"
+            taken = set(Plan.objects.values_list("slug", flat=True))
+            self.slug = unique_slug(self.code, taken, max_length=60, fallback="plan")
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -108,35 +124,40 @@ class ReportingPeriod(models.Model):
         return self.name
 
 
-class GoalQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(is_published=True)
+class GoalQuerySet(PublishedQuerySet):
+    # A goal is public when it and its plan are published.
+    published_condition = Q(is_published=True, plan__is_published=True)
 
     def with_assignments(self):
         """Prefetch the assignments with their bodies and published assessments."""
         return self.prefetch_related(
             Prefetch(
                 "assignments",
-                queryset=Assignment.objects.with_public_details(history=False),
+                queryset=Assignment.objects.order_by("number").with_public_details(history=False),
                 to_attr="assignment_list",
             )
         )
 
     def with_page_details(self):
         """Prefetch everything the public goal page shows."""
+        def ordered(model):
+            return model.objects.order_by("position", "id")
+
         return self.with_assignments().prefetch_related(
-            "focus_areas",
-            "links",
-            "actions",
+            Prefetch("focus_areas", queryset=ordered(FocusArea)),
+            Prefetch("links", queryset=ordered(GoalLink)),
+            Prefetch("actions", queryset=ordered(GoalAction)),
             Prefetch(
                 "assessments",
-                queryset=GoalAssessment.objects.published().select_related("period"),
+                queryset=GoalAssessment.objects.published()
+                .select_related("period")
+                .order_by("-period__date"),
                 to_attr="published_assessments",
             ),
         )
 
 
-class Goal(models.Model):
+class Goal(AssessedMixin, models.Model):
     """An inriktningsmål: a numbered strategic goal of a plan."""
 
     plan = models.ForeignKey(
@@ -147,7 +168,9 @@ class Goal(models.Model):
     tagline = models.CharField(_("tagline"), max_length=500, blank=True)
     description = models.TextField(_("description"), max_length=20000, blank=True)
     is_published = models.BooleanField(
-        _("published"), default=True, help_text=_("Only published goals are shown to the public.")
+        _("published"),
+        default=False,
+        help_text=_("Only published goals of published plans are shown to the public."),
     )
 
     objects = GoalQuerySet.as_manager()
@@ -172,22 +195,10 @@ class Goal(models.Model):
 
     @property
     def slug(self) -> str:
-        return slugify(self.title)[:80] or "mal"
+        """The title in the address; only decorative (the number finds the goal)."""
+        return unique_slug(self.title, set(), max_length=80, fallback="mal")
 
     # The methods below read what GoalQuerySet.with_page_details() prefetched.
-
-    @property
-    def assessments_newest_first(self) -> list["GoalAssessment"]:
-        return sorted(self.published_assessments, key=lambda a: a.period.date, reverse=True)
-
-    @property
-    def current_assessment(self) -> "GoalAssessment | None":
-        assessments = self.assessments_newest_first
-        return assessments[0] if assessments else None
-
-    @property
-    def earlier_assessments(self) -> list["GoalAssessment"]:
-        return self.assessments_newest_first[1:]
 
     def status_tally(self) -> list[tuple[AssessmentStatus | None, int]]:
         """How many assignments stand at each status now; None counts the unassessed.

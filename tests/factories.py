@@ -32,6 +32,7 @@ def make_plan(**fields) -> Plan:
         "name": f"Mål och budget {2020 + n % 50}",
         "start_year": 2022,
         "end_year": 2024,
+        "is_published": True,
         **fields,
     }
     return Plan.objects.create(**fields)
@@ -40,7 +41,7 @@ def make_plan(**fields) -> Plan:
 def make_goal(plan: Plan | None = None, **fields) -> Goal:
     plan = plan or make_plan()
     number = fields.pop("number", None) or plan.goals.count() + 1
-    fields = {"title": f"Inriktningsmål {number}", **fields}
+    fields = {"title": f"Inriktningsmål {number}", "is_published": True, **fields}
     return Goal.objects.create(plan=plan, number=number, **fields)
 
 

@@ -5,6 +5,7 @@ import datetime
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.text import slugify
 
 MIN_YEAR = 1900
 MAX_YEAR = 2200
@@ -40,6 +41,50 @@ def http_url(field: str, *, blank: bool = False) -> models.CheckConstraint:
     return models.CheckConstraint(condition=condition, name=f"%(app_label)s_%(class)s_{field}_http")
 
 
+def unique_slug(text: str, taken: set[str], *, max_length: int, fallback: str) -> str:
+    """slugify(text) cut to max_length (or `fallback` when that is empty), made unique.
+
+    "-2", "-3", ... is added while the slug is in `taken`; the slug returned is added to it.
+    The one slug rule of the portal: plans, bodies and goals' addresses all come from here.
+    """
+    base = slugify(text)[:max_length].strip("-") or fallback
+    slug, counter = base, 1
+    while slug in taken:
+        counter += 1
+        suffix = f"-{counter}"
+        slug = base[: max_length - len(suffix)] + suffix
+    taken.add(slug)
+    return slug
+
+
 class PublishedQuerySet(models.QuerySet):
+    """Rows the public may see. A model whose publication depends on its parent's (a goal
+    on its plan's) sets `published_condition` on its own queryset."""
+
+    published_condition = Q(is_published=True)
+
     def published(self):
-        return self.filter(is_published=True)
+        return self.filter(self.published_condition)
+
+
+class AssessedMixin:
+    """Newest-first and current assessment of a goal or an assignment.
+
+    Reads `published_assessments`, which the model's queryset prefetches for public pages.
+    """
+
+    published_assessments: list
+
+    @property
+    def assessments_newest_first(self) -> list:
+        return sorted(self.published_assessments, key=lambda a: a.period.date, reverse=True)
+
+    @property
+    def current_assessment(self):
+        """The newest published assessment, or None before the first one."""
+        assessments = self.assessments_newest_first
+        return assessments[0] if assessments else None
+
+    @property
+    def earlier_assessments(self) -> list:
+        return self.assessments_newest_first[1:]
