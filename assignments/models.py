@@ -152,9 +152,6 @@ class AssignmentQuerySet(models.QuerySet):
             return self.all()
         return self.for_bodies(user.responsible_bodies.all())
 
-    def in_display_order(self):
-        return self.order_by("goal__plan__start_year", "goal__plan__code", "goal__number", "number")
-
     def with_public_details(self, *, history: bool = True):
         """Prefetch what a public page shows of each assignment, in display order.
 

@@ -1,27 +1,27 @@
 """Public pages of the responsible bodies (nämnder och bolag)."""
 
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
 
 from assignments.models import AssessmentStatus, Assignment, ResponsibleBody, standing_at
 from uppfoljning.htmx import render_page_or_fragment
+from uppfoljning.public import public_page
 
 
-@require_GET
+@public_page()
 def body_list(request):
     bodies = list(ResponsibleBody.objects.order_by("kind", "name"))
     return render(request, "assignments/body_list.html", {"bodies": bodies})
 
 
-@require_GET
+@public_page(query=("status",))
 def body_detail(request, body):
     body = get_object_or_404(ResponsibleBody, slug=body)
     assignments = list(
         Assignment.objects.for_body(body)
-        .filter(goal__is_published=True)
+        .public()
         .select_related("goal__plan")
-        .with_public_details(history=False)
         .order_by("-goal__plan__start_year", "goal__plan__code", "goal__number", "number")
+        .with_public_details(history=False)
     )
     status = AssessmentStatus.parse(request.GET.get("status"))
     context = {

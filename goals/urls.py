@@ -6,7 +6,6 @@ app_name = "goals"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("oppna-data/uppfoljning.json", views.open_data, name="open_data"),
     path("plan/<slug:plan>/", views.plan_detail, name="plan"),
     path("plan/<slug:plan>/mal/<int:number>-<slug:slug>/", views.goal_detail, name="goal"),
     path(

@@ -1,34 +1,33 @@
-"""Public pages: the plan's goals, a goal, an assignment, and the open-data document."""
+"""Public pages: the plan's goals, a goal and an assignment."""
 
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET
 
 from assignments.models import AssessmentStatus, Assignment, standing_at
-from goals import opendata
 from goals.models import Goal, Plan
 from uppfoljning.htmx import render_page_or_fragment
+from uppfoljning.public import public_page
 
 
 def _render_plan(request, plan: Plan | None):
-    goals = list(plan.goals.published().with_assignments()) if plan else []
+    goals = list(plan.goals.published().order_by("number").with_assignments()) if plan else []
     context = {
         "plan": plan,
         "goals": goals,
-        "plans": list(Plan.objects.latest_first()),
+        "plans": list(Plan.objects.with_published_content().latest_first()),
         "statuses": AssessmentStatus,
     }
     return render(request, "goals/plan_detail.html", context)
 
 
-@require_GET
+@public_page()
 def home(request):
-    return _render_plan(request, Plan.objects.latest_first().first())
+    return _render_plan(request, Plan.objects.with_published_content().latest_first().first())
 
 
-@require_GET
+@public_page()
 def plan_detail(request, plan):
-    return _render_plan(request, get_object_or_404(Plan, slug=plan))
+    return _render_plan(request, get_object_or_404(Plan.objects.published(), slug=plan))
 
 
 def _get_goal(plan: str, number: int, goals=Goal.objects) -> Goal:
@@ -38,7 +37,7 @@ def _get_goal(plan: str, number: int, goals=Goal.objects) -> Goal:
     return goal
 
 
-@require_GET
+@public_page(query=("status",))
 def goal_detail(request, plan, number, slug):
     goal = _get_goal(plan, number, Goal.objects.with_page_details())
     if slug != goal.slug:
@@ -56,7 +55,7 @@ def goal_detail(request, plan, number, slug):
     )
 
 
-@require_GET
+@public_page()
 def assignment_detail(request, plan, number, slug, assignment):
     goal = _get_goal(plan, number)
     found = Assignment.objects.with_public_details().filter(goal=goal, number=assignment).first()
@@ -70,18 +69,3 @@ def assignment_detail(request, plan, number, slug, assignment):
         "goals/assignment_detail.html",
         {"assignment": found, "goal": goal, "plan": goal.plan},
     )
-
-
-@require_GET
-def open_data(request):
-    """The whole published follow-up in the uppfoljning/1 open-data format."""
-    try:
-        document = opendata.export_document()
-    except opendata.OpenDataError:
-        raise Http404 from None
-    response = HttpResponse(
-        opendata.dumps(document), content_type="application/json; charset=utf-8"
-    )
-    response["Content-Disposition"] = 'inline; filename="uppfoljning.json"'
-    response["Access-Control-Allow-Origin"] = "*"
-    return response

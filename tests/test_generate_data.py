@@ -19,7 +19,7 @@ from assignments.models import (
     BodyKind,
     ResponsibleBody,
 )
-from goals import opendata
+from opendata import formats as opendata
 from goals.models import Goal, GoalAssessment, Organisation, Plan, ReportingPeriod
 
 pytestmark = pytest.mark.django_db

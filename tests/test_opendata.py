@@ -21,7 +21,7 @@ from assignments.models import (
     BodyKind,
     ResponsibleBody,
 )
-from goals import opendata
+from opendata import formats as opendata
 from goals.models import (
     FocusArea,
     Fulfilment,

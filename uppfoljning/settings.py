@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "axes",
     "goals",
     "assignments",
+    "opendata",
 ]
 
 MIDDLEWARE = [

@@ -13,5 +13,6 @@ urlpatterns = [
     path("ansvariga/", include("assignments.urls")),
     path("tillganglighet/", views.accessibility, name="accessibility"),
     path("om-kakor/", views.cookies, name="cookies"),
+    path("oppna-data/", include("opendata.urls")),
     path("", include("goals.urls")),
 ]

@@ -2,10 +2,11 @@
 
 from django.conf import settings
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+
+from uppfoljning.public import public_page
 
 
-@require_GET
+@public_page()
 def accessibility(request):
     return render(
         request,
@@ -14,7 +15,7 @@ def accessibility(request):
     )
 
 
-@require_GET
+@public_page()
 def cookies(request):
     return render(
         request,

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from goals import opendata
+from opendata import formats as opendata
 
 
 class Command(BaseCommand):

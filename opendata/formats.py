@@ -602,7 +602,7 @@ class _Importer:
                 "end_year": item["end_year"],
             }
             row = existing.get(code)
-            extra = {} if row else {"slug": slugs.new(code)}
+            extra = {} if row else {"slug": slugs.new(code), "is_published": True}
             plan = self._upsert(Plan, row, values, code=code, **extra)
             self._goals(plan, item["goals"])
 

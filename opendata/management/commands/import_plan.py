@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from goals import opendata
+from opendata import formats as opendata
 from goals.models import Plan
 from uppfoljning.pagecache import content_changed
 
