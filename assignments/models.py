@@ -16,6 +16,7 @@ from django.utils.translation import pgettext_lazy
 from uppfoljning.modeltools import (
     YEAR_VALIDATORS,
     AssessedMixin,
+    ProseField,
     PublishedQuerySet,
     choices_constraint,
     unique_slug,
@@ -197,7 +198,7 @@ class Assignment(AssessedMixin, models.Model):
         "goals.Goal", on_delete=models.CASCADE, related_name="assignments", verbose_name=_("goal")
     )
     number = models.PositiveSmallIntegerField(_("number"), validators=[MinValueValidator(1)])
-    title = models.TextField(_("title"), max_length=2000)
+    title = ProseField(_("title"), max_length=2000)
     bodies = models.ManyToManyField(
         ResponsibleBody,
         through="AssignmentResponsibility",
@@ -308,7 +309,7 @@ class Assessment(models.Model):
         verbose_name=_("reporting period"),
     )
     status = models.CharField(_("status"), max_length=20, choices=AssessmentStatus)
-    text = models.TextField(_("assessment"), max_length=20000)
+    text = ProseField(_("assessment"), max_length=20000)
     is_published = models.BooleanField(
         _("published"), default=False, help_text=_("Drafts are never shown to the public.")
     )

@@ -1,6 +1,8 @@
 """Public pages of the responsible bodies (nämnder och bolag)."""
 
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from assignments.models import AssessmentStatus, Assignment, ResponsibleBody, standing_at
 from uppfoljning.htmx import render_page_or_fragment
@@ -13,7 +15,7 @@ def body_list(request):
     return render(request, "assignments/body_list.html", {"bodies": bodies})
 
 
-@public_page(query=("status",))
+@public_page(query={"status": AssessmentStatus.values})
 def body_detail(request, body):
     body = get_object_or_404(ResponsibleBody, slug=body)
     assignments = list(
@@ -26,6 +28,10 @@ def body_detail(request, body):
     status = AssessmentStatus.parse(request.GET.get("status"))
     context = {
         "body": body,
+        "breadcrumbs": [
+            (_("Responsible bodies"), reverse("assignments:bodies")),
+            (body.name, body.get_absolute_url()),
+        ],
         "assignments": standing_at(assignments, status),
         "status_filter": status,
         "statuses": AssessmentStatus,

@@ -7,11 +7,13 @@ when reachable, else the cache folder), seeds it with the example goal plus a la
 generated goal (200 assignments, 12 periods), collects the static files compressed and
 with hashed names, and serves it with gunicorn, DEBUG off. Then it measures with wrk, only
 against 127.0.0.1, and prints one table: requests per second of a static file, a trivial
-Django view and the goal pages cached and uncached; the SQL queries of every public page;
+Django view and the goal pages cached and uncached; the SQL queries of every public page
+type (tests/pages.py);
 the bytes a visitor downloads for the goal page; the workers' peak memory; and a 30-second
 robustness run at 32 connections. Everything temporary is removed at the end.
 
-Exits with 1 when a target fails.
+The servers, their settings and the list of public page types are the tests' (tests/live/,
+tests/pages.py); this package only measures. Exits with 1 when a target fails.
 """
 
 from __future__ import annotations
@@ -29,7 +31,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.servers import (
+from tests.live.servers import (
+    BYPASS_CACHE_HEADER,
+    PING_PATH,
     REDIS_URL,
     ROOT,
     Server,
@@ -50,7 +54,7 @@ WORKERS = int(os.getenv("BENCH_WORKERS", "3"))
 THREADS = int(os.getenv("BENCH_THREADS", "1"))
 RATE_SECONDS, RATE_CONNECTIONS = 8, 16
 ROBUST_SECONDS, ROBUST_CONNECTIONS = 30, 32
-BYPASS = {"X-Bench-Bypass-Cache": "1"}
+BYPASS = {BYPASS_CACHE_HEADER: "1"}
 ACCEPT_COMPRESSED = {"Accept-Encoding": "gzip, br"}
 
 TARGET_CACHED_SHARE = 0.5
@@ -146,32 +150,45 @@ def say(message: str) -> None:
 
 @dataclass
 class Pages:
-    """The addresses of every public page type, for the seed goal and the large goal."""
+    """The addresses of every public page type (tests/pages.py), for the seed goal and the
+    large goal, and the two goal pages that are loaded."""
 
-    seed_plan: str
-    seed_goal: str
-    seed_assignment: str
-    large_plan: str
-    large_goal: str
-    large_assignment: str
-    body: str
+    seed: dict[str, str]
+    large: dict[str, str]
+
+    @property
+    def seed_goal(self) -> str:
+        return self.seed["goal"]
+
+    @property
+    def large_goal(self) -> str:
+        return self.large["goal"]
 
 
 def find_pages() -> Pages:
-    from assignments.models import ResponsibleBody
+    """The seed's pages, and those of the large goal with its last assignment; the body is
+    Kommunstyrelsen in both (it answers for every large-goal assignment of all committees)."""
     from goals.models import Goal
+    from tests.factories import seed_portal
+    from tests.pages import Portal, public_pages
 
-    seed = Goal.objects.get(plan__code="mob-2022", number=5)
-    large = Goal.objects.get(plan__code__startswith="stor-", number=1)
-    return Pages(
-        seed_plan=seed.plan.get_absolute_url(),
-        seed_goal=seed.get_absolute_url(),
-        seed_assignment=seed.assignments.get(number=1).get_absolute_url(),
-        large_plan=large.plan.get_absolute_url(),
-        large_goal=large.get_absolute_url(),
-        large_assignment=large.assignments.get(number=200).get_absolute_url(),
-        body=ResponsibleBody.objects.get(code="KS").get_absolute_url(),
-    )
+    large = Goal.objects.select_related("plan").get(plan__code__startswith="stor-", number=1)
+    seed = seed_portal()
+    large_portal = Portal(large.plan, large, large.assignments.get(number=200), seed.body)
+    return Pages(seed=public_pages(seed), large=public_pages(large_portal))
+
+
+def query_pages(pages: Pages) -> list[tuple[str, str, dict[str, str]]]:
+    """(name, address, request headers) of every page whose queries are counted: each page
+    type of the seed and of the large goal (once where both have the same address), and the
+    large goal's htmx fragment."""
+    seed, large = set(pages.seed.values()), set(pages.large.values())
+    urls = [
+        (name if url in large else f"{name} (seed)", url, {}) for name, url in pages.seed.items()
+    ]
+    urls += [(f"{name} (large)", url, {}) for name, url in pages.large.items() if url not in seed]
+    htmx = ("goal, htmx fragment (large)", pages.large["goal filtered"], {"HX-Request": "true"})
+    return [*urls, htmx]
 
 
 def count_queries(pages: Pages) -> list[tuple[str, str, int]]:
@@ -180,24 +197,9 @@ def count_queries(pages: Pages) -> list[tuple[str, str, int]]:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    client = Client(HTTP_HOST="127.0.0.1", HTTP_X_BENCH_BYPASS_CACHE="1")
-    urls = [
-        ("start page", "/"),
-        ("plan (seed)", pages.seed_plan),
-        ("goal (seed)", pages.seed_goal),
-        ("goal, filtered (seed)", pages.seed_goal + "?status=on_track"),
-        ("assignment (seed)", pages.seed_assignment),
-        ("plan (large)", pages.large_plan),
-        ("goal (large)", pages.large_goal),
-        ("goal, htmx fragment (large)", pages.large_goal + "?status=delayed"),
-        ("assignment (large)", pages.large_assignment),
-        ("bodies", "/ansvariga/"),
-        ("body KS (every large-goal assignment of all committees)", pages.body),
-        ("open data (JSON, every table)", "/oppna-data/uppfoljning.json"),
-    ]
+    client = Client(HTTP_HOST="127.0.0.1", headers=BYPASS)
     counts = []
-    for name, url in urls:
-        headers = {"HX-Request": "true"} if "htmx" in name else {}
+    for name, url, headers in query_pages(pages):
         client.get(url, headers=headers)  # warm up
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url, headers=headers)
@@ -293,7 +295,7 @@ def measure_rates(wrk, server: Server, pages: Pages, results: Results) -> None:
     base = f"http://127.0.0.1:{server.port}"
     scenarios = [
         ("static file (CSS, gzip)", static_file(server.port, pages.seed_goal), ACCEPT_COMPRESSED),
-        ("trivial Django view", "/bench/ping/", {}),
+        ("trivial Django view", PING_PATH, {}),
         ("seed goal page, cached", pages.seed_goal, {}),
         ("seed goal page, uncached", pages.seed_goal, BYPASS),
         ("large goal page, cached", pages.large_goal, {}),

@@ -1,9 +1,11 @@
 """Admin for plans, goals, reporting periods and goal assessments."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.text import Truncator
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from assignments.admin import PublicationGuard, PublicationGuardInline
 from assignments.models import Assignment
 from goals.models import (
     FocusArea,
@@ -25,7 +27,21 @@ class OrganisationAdmin(admin.ModelAdmin):
         return super().has_add_permission(request) and not Organisation.objects.exists()
 
 
-class GoalInline(admin.TabularInline):
+class NewStartsUnpublished:
+    """ModelAdmin mixin: after adding a record the public cannot see yet, say so."""
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if not self.is_public(obj):
+            self.message_user(
+                request,
+                gettext("“%(name)s” is not shown to the public yet. Publish it when it is ready.")
+                % {"name": obj},
+                messages.WARNING,
+            )
+        return super().response_add(request, obj, post_url_continue)
+
+
+class GoalInline(PublicationGuardInline, admin.TabularInline):
     model = Goal
     fields = ["number", "title", "is_published"]
     extra = 0
@@ -34,11 +50,15 @@ class GoalInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "start_year", "end_year"]
+class PlanAdmin(NewStartsUnpublished, PublicationGuard, admin.ModelAdmin):
+    list_display = ["name", "code", "start_year", "end_year", "is_published"]
+    list_filter = ["is_published"]
     search_fields = ["name", "code"]
     prepopulated_fields = {"slug": ["code"]}
     inlines = [GoalInline]
+
+    def is_public(self, obj):
+        return obj.is_published
 
 
 @admin.register(ReportingPeriod)
@@ -66,7 +86,7 @@ class GoalActionInline(admin.StackedInline):
     ordering = ["position"]
 
 
-class GoalAssessmentInline(admin.StackedInline):
+class GoalAssessmentInline(PublicationGuardInline, admin.StackedInline):
     model = GoalAssessment
     extra = 0
     ordering = ["-period__date"]
@@ -79,10 +99,14 @@ class AssignmentInline(admin.TabularInline):
     show_change_link = True
     ordering = ["number"]
 
+    def get_queryset(self, request):
+        editable = Assignment.objects.editable_by(request.user).values("pk")
+        return super().get_queryset(request).filter(pk__in=editable)
+
 
 @admin.register(Goal)
-class GoalAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "plan", "is_published"]
+class GoalAdmin(NewStartsUnpublished, PublicationGuard, admin.ModelAdmin):
+    list_display = ["__str__", "plan", "is_published", "is_public"]
     list_filter = ["plan", "is_published"]
     search_fields = ["title", "tagline", "description"]
     list_select_related = ["plan"]
@@ -95,15 +119,20 @@ class GoalAdmin(admin.ModelAdmin):
         AssignmentInline,
     ]
 
+    @admin.display(description=_("shown to the public"), boolean=True)
+    def is_public(self, obj):
+        return obj.is_published and obj.plan.is_published
+
 
 @admin.register(GoalAssessment)
-class GoalAssessmentAdmin(admin.ModelAdmin):
+class GoalAssessmentAdmin(PublicationGuard, admin.ModelAdmin):
     list_display = ["goal", "period", "fulfilment", "short_text", "is_published"]
     list_filter = ["period", "fulfilment", "is_published", "goal__plan"]
     search_fields = ["text", "goal__title"]
     list_select_related = ["goal", "period"]
     autocomplete_fields = ["goal"]
     ordering = ["-period__date", "goal__number"]
+    drafts_are_private = True
 
     @admin.display(description=_("assessment"))
     def short_text(self, obj):

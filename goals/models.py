@@ -14,6 +14,7 @@ from uppfoljning.modeltools import (
     MIN_DATE,
     YEAR_VALIDATORS,
     AssessedMixin,
+    ProseField,
     PublishedQuerySet,
     choices_constraint,
     http_url,
@@ -166,7 +167,7 @@ class Goal(AssessedMixin, models.Model):
     number = models.PositiveSmallIntegerField(_("number"), validators=[MinValueValidator(1)])
     title = models.CharField(_("title"), max_length=500)
     tagline = models.CharField(_("tagline"), max_length=500, blank=True)
-    description = models.TextField(_("description"), max_length=20000, blank=True)
+    description = ProseField(_("description"), max_length=20000, blank=True)
     is_published = models.BooleanField(
         _("published"),
         default=False,
@@ -221,7 +222,7 @@ class FocusArea(models.Model):
     title = models.CharField(_("title"), max_length=500)
     start_year = models.PositiveSmallIntegerField(_("start year"), validators=YEAR_VALIDATORS)
     end_year = models.PositiveSmallIntegerField(_("end year"), validators=YEAR_VALIDATORS)
-    text = models.TextField(_("text"), max_length=20000)
+    text = ProseField(_("text"), max_length=20000)
 
     class Meta:
         verbose_name = _("focus area")
@@ -269,7 +270,7 @@ class GoalAction(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     title = models.CharField(_("title"), max_length=500)
-    text = models.TextField(_("text"), max_length=20000, blank=True)
+    text = ProseField(_("text"), max_length=20000, blank=True)
     url = models.URLField(
         _("address"), max_length=2000, blank=True, validators=HTTP_URL_VALIDATORS
     )
@@ -307,8 +308,8 @@ class GoalAssessment(models.Model):
         verbose_name=_("reporting period"),
     )
     fulfilment = models.CharField(_("fulfilment"), max_length=10, choices=Fulfilment)
-    text = models.TextField(_("assessment"), max_length=20000)
-    assignments_summary = models.TextField(
+    text = ProseField(_("assessment"), max_length=20000)
+    assignments_summary = ProseField(
         _("summary of the assignments"), max_length=20000, blank=True
     )
     is_published = models.BooleanField(

@@ -2,6 +2,7 @@
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from assignments.models import AssessmentStatus, Assignment, standing_at
 from goals.models import Goal, Plan
@@ -30,6 +31,18 @@ def plan_detail(request, plan):
     return _render_plan(request, get_object_or_404(Plan.objects.published(), slug=plan))
 
 
+def _breadcrumbs(goal: Goal, assignment: Assignment | None = None) -> list[tuple[str, str]]:
+    """Plan › Goal n (› Assignment m): the trail base.html shows above the page."""
+    trail = [
+        (goal.plan.name, goal.plan.get_absolute_url()),
+        (_("Goal %(number)s") % {"number": goal.number}, goal.get_absolute_url()),
+    ]
+    if assignment is not None:
+        label = _("Assignment %(number)s") % {"number": assignment.number}
+        trail.append((label, assignment.get_absolute_url()))
+    return trail
+
+
 def _get_goal(plan: str, number: int, goals=Goal.objects) -> Goal:
     goal = goals.published().select_related("plan").filter(plan__slug=plan, number=number).first()
     if goal is None:
@@ -37,7 +50,7 @@ def _get_goal(plan: str, number: int, goals=Goal.objects) -> Goal:
     return goal
 
 
-@public_page(query=("status",))
+@public_page(query={"status": AssessmentStatus.values})
 def goal_detail(request, plan, number, slug):
     goal = _get_goal(plan, number, Goal.objects.with_page_details())
     if slug != goal.slug:
@@ -46,6 +59,7 @@ def goal_detail(request, plan, number, slug):
     context = {
         "goal": goal,
         "plan": goal.plan,
+        "breadcrumbs": _breadcrumbs(goal),
         "assignments": standing_at(goal.assignment_list, status),
         "status_filter": status,
         "statuses": AssessmentStatus,
@@ -67,5 +81,10 @@ def assignment_detail(request, plan, number, slug, assignment):
     return render(
         request,
         "goals/assignment_detail.html",
-        {"assignment": found, "goal": goal, "plan": goal.plan},
+        {
+            "assignment": found,
+            "goal": goal,
+            "plan": goal.plan,
+            "breadcrumbs": _breadcrumbs(goal, found),
+        },
     )

@@ -2,7 +2,8 @@
 
 from django.http import Http404, HttpResponse
 
-from opendata import formats as opendata
+from opendata.document import OpenDataError, dumps
+from opendata.export import export_document
 from uppfoljning.public import public_page
 
 
@@ -10,12 +11,10 @@ from uppfoljning.public import public_page
 def document(request):
     """The whole published follow-up in the uppfoljning/1 open-data format."""
     try:
-        document = opendata.export_document()
-    except opendata.OpenDataError:
+        document = export_document()
+    except OpenDataError:
         raise Http404 from None
-    response = HttpResponse(
-        opendata.dumps(document), content_type="application/json; charset=utf-8"
-    )
+    response = HttpResponse(dumps(document), content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="uppfoljning.json"'
     response["Access-Control-Allow-Origin"] = "*"
     return response

@@ -18,6 +18,34 @@ ADMIN_MODELS = [
     "assignments/assessment",
 ]
 
+# What each role gets for each admin model's list and add page (the seed holds the
+# organisation, of which there is only ever one: nobody may add a second).
+EXPECTED_STATUS = {
+    "superuser": {
+        "list": dict.fromkeys(ADMIN_MODELS, 200),
+        "add": {**dict.fromkeys(ADMIN_MODELS, 200), "goals/organisation": 403},
+    },
+    "Handläggare": {
+        "list": {
+            **dict.fromkeys(ADMIN_MODELS, 403),
+            "goals/goal": 200,
+            "goals/reportingperiod": 200,
+            "assignments/responsiblebody": 200,
+            "assignments/assignment": 200,
+            "assignments/assessment": 200,
+        },
+        "add": {**dict.fromkeys(ADMIN_MODELS, 403), "assignments/assessment": 200},
+    },
+    "Publicister": {
+        "list": {**dict.fromkeys(ADMIN_MODELS, 200), "goals/organisation": 403},
+        "add": {
+            **dict.fromkeys(ADMIN_MODELS, 403),
+            "goals/goalassessment": 200,
+            "assignments/assessment": 200,
+        },
+    },
+}
+
 
 @pytest.fixture
 def official(db):
@@ -33,7 +61,23 @@ def test_it_opens_every_admin_list_and_form_in_swedish(admin_client, seed):
         assert name in index
     for model in ADMIN_MODELS:
         assert admin_client.get(f"/admin/{model}/").status_code == 200, model
-        assert admin_client.get(f"/admin/{model}/add/").status_code in (200, 403), model
+        expected = EXPECTED_STATUS["superuser"]["add"][model]
+        assert admin_client.get(f"/admin/{model}/add/").status_code == expected, model
+
+
+@pytest.mark.parametrize("role", ["superuser", "Handläggare", "Publicister"])
+def test_it_opens_exactly_the_lists_and_add_forms_of_each_role(client, seed, role):
+    if role == "superuser":
+        user = User.objects.create_superuser("admin2", password="x")
+    else:
+        user = User.objects.create_user("staff", password="x", is_staff=True)
+        user.groups.add(Group.objects.get(name=role))
+    client.force_login(user)
+    found = {
+        page: {model: client.get(f"/admin/{model}/{suffix}").status_code for model in ADMIN_MODELS}
+        for page, suffix in (("list", ""), ("add", "add/"))
+    }
+    assert found == EXPECTED_STATUS[role]
 
 
 def test_it_edits_assessments_inline_on_the_assignment(admin_client, seed):
@@ -148,3 +192,35 @@ def test_it_gives_officials_no_publish_action(client, official):
     client.force_login(official)
     html = client.get("/admin/assignments/assessment/").content.decode()
     assert 'value="publish"' not in html
+
+
+def test_it_refuses_a_web_address_with_a_port_that_cannot_exist(admin_client, db):
+    from goals.models import Organisation
+
+    response = admin_client.post(
+        "/admin/goals/organisation/add/",
+        {"name": "Exempelby kommun", "website": "http://exempelby.se:99999/"},
+    )
+    assert response.status_code == 200
+    assert "website" in response.context["adminform"].form.errors
+    assert not Organisation.objects.exists()
+
+
+def test_it_stores_the_line_breaks_a_browser_sends_as_plain_newlines(admin_client, db):
+    from tests import factories as f
+
+    goal = f.make_goal()
+    data = {
+        "plan": goal.plan.pk,
+        "number": goal.number,
+        "title": goal.title,
+        "tagline": "",
+        "description": "Första stycket.\r\n\r\nAndra stycket.",
+        "is_published": "on",
+    }
+    for prefix in ("focus_areas", "links", "actions", "assessments", "assignments"):
+        data |= {f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0}
+    response = admin_client.post(f"/admin/goals/goal/{goal.pk}/change/", data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    goal.refresh_from_db()
+    assert goal.description == "Första stycket.\n\nAndra stycket."

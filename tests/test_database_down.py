@@ -11,9 +11,17 @@ import re
 import pytest
 from django.db import connections
 
-from bench.servers import Server, TemporaryDatabase, fetch, manage, portal_env, postgres_server_url
 from goals.models import Goal
 from tests.factories import SEED_FILE
+from tests.live.servers import (
+    Server,
+    TemporaryDatabase,
+    fetch,
+    manage,
+    portal_env,
+    postgres_server_url,
+)
+from uppfoljning import unavailable
 
 HEADLINE = "Sidan kan inte visas just nu"
 
@@ -61,6 +69,29 @@ def test_it_serves_cached_pages_and_a_swedish_503_while_the_database_is_down(
     back = client.get("/ansvariga/")
     assert back.status_code == 200
     assert "Kommunstyrelsen" in back.content.decode()
+
+
+def test_it_answers_503_also_with_the_page_cache_off(client, admin_client, seed, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    goal_url = Goal.objects.get(number=5).get_absolute_url()
+    with database_down():
+        for response in (client.get(goal_url), admin_client.get("/admin/")):
+            assert_unavailable_page(
+                response.status_code, response.get("Retry-After"), response.content.decode()
+            )
+
+
+def test_it_answers_503_in_plain_text_if_even_its_page_fails(monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("template gone")
+
+    monkeypatch.setattr(unavailable, "render_to_string", broken)
+    response = unavailable.database_unavailable_response()
+    assert response.status_code == 503
+    assert int(response["Retry-After"]) > 0
+    assert "no-store" in response["Cache-Control"]
+    html = response.content.decode()
+    assert html and "template gone" not in html and "Traceback" not in html
 
 
 @pytest.mark.skipif(postgres_server_url() is None, reason="needs DATABASE_URL=postgres://…")

@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from jsonschema import Draft202012Validator
 
+import opendata
 from assignments.models import (
     Assessment,
     AssessmentStatus,
@@ -19,8 +20,8 @@ from assignments.models import (
     BodyKind,
     ResponsibleBody,
 )
-from opendata import formats as opendata
 from goals.models import Goal, GoalAssessment, Organisation, Plan, ReportingPeriod
+from tests.pages import Portal, public_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +56,13 @@ def test_it_generates_the_numbers_asked_for():
     for goal in Goal.objects.all():
         numbers = list(goal.assignments.order_by("number").values_list("number", flat=True))
         assert numbers == [1, 2, 3, 4]
+
+
+def test_it_publishes_its_plans_and_goals():
+    generate(*SMALL)
+    assert Plan.objects.published().count() == 2
+    assert Goal.objects.published().count() == 2 * 3
+    assert len(export()["plans"]) == 2
 
 
 def test_it_spreads_a_total_number_of_assignments_over_the_goals():
@@ -165,6 +173,21 @@ def test_it_refuses_a_plan_code_that_exists():
     assert Assignment.objects.count() == before + 1
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--goals", "0"), "goals must be at least 1"),
+        (("--periods", "0"), "periods must be at least 1"),
+        (("--assignments", "-1"), "assignments must not be negative"),
+        (("--total-assignments", "-1"), "total assignments must not be negative"),
+    ],
+)
+def test_it_refuses_sizes_out_of_range(args, message):
+    with pytest.raises(CommandError, match=message):
+        generate(*args)
+    assert not Plan.objects.exists()
+
+
 def test_it_writes_in_bulk():
     with CaptureQueriesContext(connection) as queries:
         generate("--large-goal")
@@ -177,15 +200,7 @@ def test_its_pages_answer(client):
     goal = Goal.objects.get(number=2)
     assignment = goal.assignments.get(number=7)
     body = ResponsibleBody.objects.get(code="KS")
-    for url in [
-        "/",
-        goal.plan.get_absolute_url(),
-        goal.get_absolute_url(),
-        goal.get_absolute_url() + "?status=delayed",
-        assignment.get_absolute_url(),
-        "/ansvariga/",
-        body.get_absolute_url(),
-        "/oppna-data/uppfoljning.json",
-    ]:
+    portal = Portal(plan=goal.plan, goal=goal, assignment=assignment, body=body)
+    for url in public_pages(portal).values():
         assert client.get(url).status_code == 200, url
     assert assignment.title in client.get(goal.get_absolute_url()).content.decode()

@@ -9,16 +9,17 @@ from pathlib import Path
 from django.utils.text import slugify
 
 from tests.browser import tools
-from tests.browser.data import build_portal, seed_portal
+from tests.factories import build_portal, seed_portal
+from tests.pages import NOT_FOUND, browser_pages
 
 
 def render_pages(client, portals: dict, folder) -> dict[str, str]:
     """Saves each page of each portal in `folder`; maps each file's path to what page it is."""
     files = {}
     for portal_name, portal in portals.items():
-        for page, path in portal.pages().items():
+        for page, path in browser_pages(portal).items():
             response = client.get(path)
-            assert response.status_code == (404 if page == "404" else 200), path
+            assert response.status_code == (404 if path == NOT_FOUND else 200), path
             file = folder / f"{portal_name}-{slugify(page)}.html"
             file.write_bytes(response.content)
             files[str(file)] = f"{portal_name} {page} ({path})"

@@ -10,12 +10,17 @@ import secrets
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
+from django.contrib.auth.models import User
+from django.core.cache import cache, caches
 from django.core.management import call_command
+from django.http import HttpResponse
+from django.test import Client
 from django.urls import reverse
 
 from assignments.models import Assessment
-from bench.servers import (
+from goals.models import Goal
+from tests.factories import SEED_FILE
+from tests.live.servers import (
     Browser,
     Server,
     TemporaryDatabase,
@@ -26,8 +31,7 @@ from bench.servers import (
     postgres_server_url,
     redis_available,
 )
-from goals.models import Goal
-from tests.factories import SEED_FILE
+from tests.test_project import run_settings
 from uppfoljning import pagecache
 
 PUBLIC_PAGES = ["/", "/ansvariga/", "/oppna-data/uppfoljning.json"]
@@ -195,6 +199,159 @@ def test_it_caches_htmx_fragments_apart_from_full_pages(client, seed, page_cache
     assert again.content == full.content
     for response in (full, fragment, again):
         assert "HX-Request" in response["Vary"]
+        assert "HX-History-Restore-Request" in response["Vary"]
+
+
+def test_it_keeps_history_restores_apart_from_fragments(client, seed, page_cache):
+    fragment_headers = {"HX-Request": "true"}
+    restore_headers = {"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    for first, second in [(restore_headers, fragment_headers), (fragment_headers, restore_headers)]:
+        cache.clear()
+        client.get(goal_url(), headers=first)  # stored first
+        for headers in (first, second):
+            html = client.get(goal_url(), headers=headers).content.decode().lstrip()
+            if headers is restore_headers:  # the back button: the whole page
+                assert html.startswith("<!doctype html>"), html[:60]
+            else:  # a filter click: only the list
+                assert html.startswith('<div id="assignment-list"'), html[:60]
+
+
+def test_it_keys_pages_on_the_query_parameters_the_page_reads(client, seed, page_cache):
+    url = goal_url()
+    plain = client.get(url)
+    assert plain["X-Page-Cache"] == "miss"
+    for junk in ["?utm_source=nyhetsbrev", "?x=1", "?x=2&y=3", "?fbclid=abc"]:
+        response = client.get(url + junk)
+        assert response["X-Page-Cache"] == "hit", junk
+        assert response.content == plain.content, junk
+
+    delayed = client.get(url + "?status=delayed")
+    assert delayed["X-Page-Cache"] == "miss"
+    assert delayed.content != plain.content
+    for same in ["?utm_source=x&status=delayed", "?status=on_track&status=delayed"]:
+        response = client.get(url + same)  # the page reads the last value given
+        assert response["X-Page-Cache"] == "hit", same
+        assert response.content == delayed.content, same
+
+
+def test_it_keys_pages_without_the_host_or_its_port(client, seed, page_cache, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "uppfoljning.example.se"]
+    url = goal_url()
+    assert client.get(url)["X-Page-Cache"] == "miss"
+    for host in ["testserver:8000", "testserver:8080", "uppfoljning.example.se"]:
+        assert client.get(url, headers={"Host": host})["X-Page-Cache"] == "hit", host
+    refused = client.get(url, headers={"Host": "angripare.example"})  # cached, yet refused
+    assert refused.status_code == 400
+    assert "X-Page-Cache" not in refused
+
+
+def test_it_keys_a_value_the_page_does_not_know_as_no_value(client, seed, page_cache):
+    assert client.get(goal_url())["X-Page-Cache"] == "miss"
+    for junk in ["nonsense", "x" * 500, "on_track2", ""]:
+        response = client.get(goal_url(), {"status": junk})
+        assert response.status_code == 200
+        assert response["X-Page-Cache"] == "hit", junk
+    assert client.get(goal_url(), {"status": "delayed"})["X-Page-Cache"] == "miss"
+
+
+def test_it_keeps_the_generation_when_the_file_cache_culls_pages(
+    client, seed, page_cache, settings, tmp_path
+):
+    files = "django.core.cache.backends.filebased.FileBasedCache"
+    settings.CACHES = {
+        # culling drops every entry (CULL_FREQUENCY 1) once three are stored
+        "default": {
+            "BACKEND": files,
+            "LOCATION": str(tmp_path / "pages"),
+            "OPTIONS": {"MAX_ENTRIES": 3, "CULL_FREQUENCY": 1},
+        },
+        "pagecache-generation": {"BACKEND": files, "LOCATION": str(tmp_path / "generation")},
+    }
+    url = goal_url()
+    client.get(url)
+    generation = pagecache.current_generation()
+    for status in ["", "completed", "on_track", "delayed", "not_carried_out"]:
+        client.get(f"{url}?status={status}")
+    for page in PUBLIC_PAGES:
+        client.get(page)
+
+    assert pagecache.current_generation() == generation  # pages stored before are found
+    assert caches["default"].get(pagecache.GENERATION_KEY) is None  # not among the pages
+    assert client.get(PUBLIC_PAGES[-1])["X-Page-Cache"] == "hit"  # stored after the cull
+
+
+def test_it_keeps_the_generation_in_a_folder_of_its_own_in_production(tmp_path):
+    shown = run_settings(
+        {"SECRET_KEY": "x" * 50, "CACHE_DIR": str(tmp_path)},
+        "settings.CACHES['default']['LOCATION'], "
+        "settings.CACHES['pagecache-generation']['LOCATION']",
+    )
+    assert shown.stdout.split() == [str(tmp_path), str(tmp_path / "generation")], shown.stderr
+    redis = run_settings(
+        {"SECRET_KEY": "x" * 50, "REDIS_URL": "redis://127.0.0.1:6379/0"},
+        "settings.CACHES['default']['BACKEND'], sorted(settings.CACHES)",
+    )
+    assert redis.stdout.split() == ["uppfoljning.rediscache.RedisCache", "['default']"]
+
+
+def test_it_keeps_pages_cached_when_staff_log_in_change_password_and_log_out(
+    client, seed, page_cache
+):
+    User.objects.create_superuser("redaktor", password="rätt-lösenord-123")
+    old_text = first_assessment().text
+    client.get(goal_url())
+    Assessment.objects.filter(text=old_text).update(text="Ändrat utan att cachen vet.")
+
+    staff = Client()
+    login = {"username": "redaktor", "password": "rätt-lösenord-123"}
+    assert staff.post("/admin/login/", login).status_code == 302
+    new_password = "ett-annat-lösenord-456"
+    change = {
+        "old_password": "rätt-lösenord-123",
+        "new_password1": new_password,
+        "new_password2": new_password,
+    }
+    assert staff.post("/admin/password_change/", change).status_code == 302
+    assert staff.post("/admin/logout/").status_code == 200
+
+    assert old_text in client.get(goal_url()).content.decode()  # nothing was thrown away
+
+
+def test_it_answers_head_on_a_miss_with_the_headers_and_no_body(client, seed, page_cache):
+    head = client.head(goal_url())
+    assert head.status_code == 200
+    assert head["X-Page-Cache"] == "miss"
+    assert head.content == b""
+    get = client.get(goal_url())
+    assert get["X-Page-Cache"] == "miss"  # the HEAD stored nothing
+    for name in ("Content-Type", "Content-Length", "ETag", "Vary", "Cache-Control"):
+        assert head[name] == get[name], name
+    assert int(get["Content-Length"]) == len(get.content) > 0
+    again = client.head(goal_url())
+    assert again["X-Page-Cache"] == "hit"
+    assert again.content == b""
+    assert again["Content-Length"] == get["Content-Length"]
+
+
+def test_it_sends_no_body_for_head_whatever_the_server_does(page_cache, rf):
+    """The middleware itself drops the body: the test client and gunicorn would hide it."""
+    page = b"<p>Hela sidan</p>"
+
+    def view(request):
+        return HttpResponse(page, headers={"Content-Length": str(len(page))})
+
+    middleware = pagecache.PageCacheMiddleware(view)
+    head = middleware(rf.head("/ansvariga/"))
+    assert head.status_code == 200
+    assert head.content == b""
+    assert head["Content-Length"] == str(len(page))
+    get = middleware(rf.get("/ansvariga/"))
+    assert get["X-Page-Cache"] == "miss"  # nothing bodyless was stored
+    assert get.content == page
+    assert get["ETag"] == head["ETag"]
+    cached_head = middleware(rf.head("/ansvariga/"))
+    assert cached_head["X-Page-Cache"] == "hit"
+    assert cached_head.content == b""
 
 
 def test_it_sets_no_cookie_on_anonymous_pages(client, seed, page_cache):
@@ -323,7 +480,7 @@ def test_it_shows_a_save_in_one_server_process_at_once_in_another(served, kind):
 
             changed = served["folder"] / f"import-{marker}.json"
             changed.write_text(json.dumps(seed_with_text(f"Importerad {marker}.")), "utf-8")
-            manage(env, "import_plan", str(changed))
+            manage(env, "import_plan", "--overwrite", str(changed))
             for server in (a, b):
                 assert f"Importerad {marker}." in fetch(server.port, goal).text
     finally:

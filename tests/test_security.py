@@ -1,35 +1,33 @@
 """Security and privacy: headers, cookies, login protection, error pages, deploy checks."""
 
+import ast
+import functools
 import re
 import secrets
 import subprocess
 import sys
 
 import pytest
+from axes.helpers import get_client_ip_address
 from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.test import Client, override_settings
 
-from goals.models import Goal
+from tests.factories import seed_portal
+from tests.pages import NOT_FOUND, browser_pages, public_pages
 from tests.test_project import ROOT, run_settings
-
-PUBLIC_PAGES = ["/", "/ansvariga/", "/tillganglighet/", "/om-kakor/", "/finns-inte/"]
+from uppfoljning.settings import envbool
 
 
 def public_urls() -> list[str]:
-    goal = Goal.objects.get(number=5)
-    assignment = goal.assignments.get(number=1)
-    body = assignment.goal.assignments.get(number=2).bodies.first()
-    return [
-        *PUBLIC_PAGES,
-        goal.plan.get_absolute_url(),
-        goal.get_absolute_url(),
-        goal.get_absolute_url() + "?status=delayed",
-        assignment.get_absolute_url(),
-        body.get_absolute_url(),
-        "/oppna-data/uppfoljning.json",
-    ]
+    """Every public page type with the seed's data, and the portal's own 404 page."""
+    return [*public_pages(seed_portal()).values(), NOT_FOUND]
+
+
+def html_pages() -> list[str]:
+    """What a browser shows: every public page but the open-data document, and the 404."""
+    return list(browser_pages(seed_portal()).values())
 
 
 def test_it_passes_the_deploy_checks_with_production_settings():
@@ -66,7 +64,7 @@ def test_it_sends_the_security_headers_on_every_page(client, seed):
 
 
 def test_it_has_no_inline_scripts_or_styles(client, seed):
-    for url in public_urls()[:-1]:
+    for url in html_pages():
         html = client.get(url).content.decode()
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), url
         assert "<style" not in html, url
@@ -149,6 +147,111 @@ def test_it_locks_out_a_password_guesser(db):
     assert "_auth_user_id" not in client.session
 
 
+ADDRESS_SETTINGS = [
+    "AXES_IPWARE_META_PRECEDENCE_ORDER",
+    "AXES_IPWARE_PROXY_ORDER",
+    "AXES_IPWARE_PROXY_COUNT",
+    "IPWARE_STRICT",
+]
+
+
+def use_address_settings(settings, **env: str) -> None:
+    """Give this process the client-address settings the project makes of `env`."""
+    for name, value in address_settings(tuple(sorted(env.items()))).items():
+        setattr(settings, name, value)
+
+
+@functools.cache
+def address_settings(env: tuple[tuple[str, str], ...]) -> dict:
+    show = f"{{name: getattr(settings, name, None) for name in {ADDRESS_SETTINGS!r}}}"
+    result = run_settings({"SECRET_KEY": "x" * 50, **dict(env)}, show)
+    assert result.returncode == 0, result.stderr
+    return ast.literal_eval(result.stdout.strip())
+
+
+def log_in(client: Client, password: str, address: str):
+    return client.post(
+        "/admin/login/",
+        {"username": "admin", "password": password},
+        headers={"X-Forwarded-For": address},
+    )
+
+
+def test_it_locks_out_per_client_address_behind_the_proxy(db, settings):
+    use_address_settings(settings, TRUST_X_FORWARDED_PROTO="1", TRUST_X_FORWARDED_FOR="1")
+    User.objects.create_superuser("admin", password="rätt-lösenord-123")
+    guesser = Client()
+    for attempt in range(4):
+        assert log_in(guesser, f"fel{attempt}", "203.0.113.5").status_code == 200
+    assert log_in(guesser, "fel5", "203.0.113.5").status_code == 429
+    # What a client writes in front of the address the proxy appends changes nothing.
+    assert log_in(guesser, "rätt-lösenord-123", "198.51.100.7, 203.0.113.5").status_code == 429
+
+    colleague = Client()  # the same user elsewhere, through the same proxy
+    assert log_in(colleague, "rätt-lösenord-123", "198.51.100.7").status_code == 302
+    assert "_auth_user_id" in colleague.session
+
+
+def test_it_ignores_x_forwarded_for_unless_told_to_trust_it(db, settings):
+    use_address_settings(settings, TRUST_X_FORWARDED_PROTO="1")
+    User.objects.create_superuser("admin", password="rätt-lösenord-123")
+    for attempt in range(5):
+        log_in(Client(), f"fel{attempt}", "203.0.113.5")
+    # Another X-Forwarded-For from the same connection's address: still locked out.
+    assert log_in(Client(), "rätt-lösenord-123", "198.51.100.7").status_code == 429
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded_for", "client"),
+    [
+        ("1", "203.0.113.5", "203.0.113.5"),
+        ("1", "198.51.100.7, 203.0.113.5", "203.0.113.5"),
+        ("1", "nonsens, 203.0.113.5", "203.0.113.5"),
+        ("2", "203.0.113.5, 10.0.0.2", "203.0.113.5"),
+        ("2", "198.51.100.7, 203.0.113.5, 10.0.0.2", "203.0.113.5"),
+        ("1", "", "192.0.2.1"),  # not through the proxy: the connection's address
+    ],
+)
+def test_it_reads_the_client_address_the_outermost_proxy_saw(
+    settings, rf, proxies, forwarded_for, client
+):
+    use_address_settings(settings, TRUST_X_FORWARDED_FOR="1", PROXY_COUNT=proxies)
+    request = rf.post("/admin/login/", REMOTE_ADDR="192.0.2.1")
+    if forwarded_for:
+        request.META["HTTP_X_FORWARDED_FOR"] = forwarded_for
+    assert get_client_ip_address(request) == client
+
+
+def test_it_refuses_a_proxy_count_below_one():
+    env = {"SECRET_KEY": "x" * 50, "TRUST_X_FORWARDED_FOR": "1", "PROXY_COUNT": "0"}
+    result = run_settings(env)
+    assert result.returncode != 0
+    assert "PROXY_COUNT" in result.stderr
+
+
+def test_it_reads_yes_or_no_settings_and_refuses_anything_else(monkeypatch):
+    for word, meaning in [("1", True), ("true", True), (" Yes ", True), ("ON", True)]:
+        monkeypatch.setenv("A_SETTING", word)
+        assert envbool("A_SETTING", "False") is meaning, word
+    for word in ["0", "false", "No", " off"]:
+        monkeypatch.setenv("A_SETTING", word)
+        assert envbool("A_SETTING", "True") is False, word
+    for typo in ["ture", "flase", "2", "ja", "enabled"]:
+        monkeypatch.setenv("A_SETTING", typo)
+        with pytest.raises(ImproperlyConfigured, match="A_SETTING"):
+            envbool("A_SETTING", "False")
+    monkeypatch.setenv("A_SETTING", " ")  # empty: the default, as when unset
+    assert envbool("A_SETTING", "True") is True
+    monkeypatch.delenv("A_SETTING")
+    assert envbool("A_SETTING", "False") is False
+
+
+def test_it_refuses_to_start_with_a_misspelt_yes_or_no():
+    result = run_settings({"SECRET_KEY": "x" * 50, "SECURE_SSL_REDIRECT": "ture"})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and "SECURE_SSL_REDIRECT" in result.stderr
+
+
 def test_it_demands_strong_passwords():
     for weak in ["kort", "password1234", "123456789012"]:
         with pytest.raises(ValidationError):
@@ -182,7 +285,7 @@ def test_it_shows_its_own_page_for_a_bad_request(db):
 
 
 def test_it_links_the_accessibility_statement_and_cookie_page_from_every_page(client, seed):
-    for url in public_urls()[:-1]:
+    for url in html_pages():
         html = client.get(url).content.decode()
         assert 'href="/tillganglighet/"' in html and 'href="/om-kakor/"' in html, url
 

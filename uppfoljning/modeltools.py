@@ -1,18 +1,41 @@
 """Validators, constraints and querysets that both rooms' models use."""
 
 import datetime
+from urllib.parse import urlsplit
 
+from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.text import slugify
+from django.utils.deconstruct import deconstructible
+from django.utils.text import normalize_newlines, slugify
 
 MIN_YEAR = 1900
 MAX_YEAR = 2200
 YEAR_VALIDATORS = [MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)]
 MIN_DATE = datetime.date(MIN_YEAR, 1, 1)
 MAX_DATE = datetime.date(MAX_YEAR, 12, 31)
-HTTP_URL_VALIDATORS = [URLValidator(schemes=["http", "https"])]
+
+
+@deconstructible
+class HttpUrlValidator(URLValidator):
+    """An http:// or https:// address that can exist: Django's URLValidator, which lets a
+    port above 65535 through, and a port of 0 to 65535."""
+
+    def __init__(self, **kwargs):
+        super().__init__(schemes=["http", "https"], **kwargs)
+
+    def __call__(self, value):
+        super().__call__(value)
+        try:
+            _ = urlsplit(value).port  # reading the port checks it
+        except ValueError:
+            raise ValidationError(self.message, code=self.code, params={"value": value}) from None
+
+
+# The one rule for a web address, for the admin's forms and the open-data import alike.
+HTTP_URL_VALIDATORS = [HttpUrlValidator()]
 
 
 def year_in_range(field: str, *, nullable: bool = False) -> models.CheckConstraint:
@@ -55,6 +78,23 @@ def unique_slug(text: str, taken: set[str], *, max_length: int, fallback: str) -
         slug = base[: max_length - len(suffix)] + suffix
     taken.add(slug)
     return slug
+
+
+class ProseFormField(forms.CharField):
+    """A text field of a form whose line breaks come out as "\n", as the browser's
+    textarea sends "\r\n"."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return normalize_newlines(value) if value else value
+
+
+class ProseField(models.TextField):
+    """A text of lines and paragraphs, stored with "\n" line breaks whichever form it came
+    through, so that the admin, the open-data import and the export agree on its value."""
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": ProseFormField, **kwargs})
 
 
 class PublishedQuerySet(models.QuerySet):

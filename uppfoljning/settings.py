@@ -10,8 +10,25 @@ from django.utils.csp import CSP
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off")
+
+
 def envbool(name: str, default: str) -> bool:
-    return os.getenv(name, default).strip().lower() in ("1", "true", "yes", "on")
+    """A yes/no setting: 1/0, true/false, yes/no or on/off, in any case; empty means unset.
+
+    Anything else stops the portal rather than being read as "off" (DEBUG=ture, HSTS=flase).
+    """
+    value = os.getenv(name, "").strip() or default
+    word = value.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(
+        f"{name}={value!r} is neither on nor off: use one of "
+        f"{', '.join(TRUE_WORDS)} or {', '.join(FALSE_WORDS)}."
+    )
 
 
 def envlist(name: str, default: str) -> list[str]:
@@ -50,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "uppfoljning.pagecache.PageCacheMiddleware",
+    "uppfoljning.unavailable.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -98,7 +116,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Security. Production runs behind a TLS-terminating reverse proxy: set
-# TRUST_X_FORWARDED_PROTO=1 there so that Django sees https requests as secure.
+# TRUST_X_FORWARDED_PROTO=1 there so that Django sees https requests as secure, and
+# TRUST_X_FORWARDED_FOR=1 (below) so that it sees each client's own address.
 if envbool("TRUST_X_FORWARDED_PROTO", "False"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "False" if DEBUG else "True")
@@ -151,9 +170,33 @@ AXES_COOLOFF_TIME = float(os.getenv("AXES_COOLOFF_HOURS", "1"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 AXES_RESET_ON_SUCCESS = True
-if envbool("TRUST_X_FORWARDED_PROTO", "False"):
-    AXES_IPWARE_PROXY_COUNT = int(os.getenv("PROXY_COUNT", "1"))
+
+# The client's address, which the lockout counts failures per (django-axes asks
+# django-ipware). Behind reverse proxies every request comes from the nearest proxy, so
+# set TRUST_X_FORWARDED_FOR=1 and PROXY_COUNT to the number of proxies in front of the
+# portal (default 1). Each proxy appends the address it got the request from to
+# X-Forwarded-For, so the entry PROXY_COUNT places from the right end was written by the
+# outermost proxy: that is the client, and whatever a client sends further left is ignored.
+# Off (the default), the address is the connection's (REMOTE_ADDR) and X-Forwarded-For is
+# ignored, so a client cannot pick an address. Turn it on only when nothing reaches the
+# portal except through the proxies, which must append to X-Forwarded-For or replace it,
+# and reach the portal from a private or loopback address (django-ipware prefers a public
+# REMOTE_ADDR to a private client address, e.g. an office network's).
+TRUST_X_FORWARDED_FOR = envbool("TRUST_X_FORWARDED_FOR", "False")
+PROXY_COUNT = int(os.getenv("PROXY_COUNT", "1"))
+if TRUST_X_FORWARDED_FOR:
+    if PROXY_COUNT < 1:
+        raise ImproperlyConfigured("PROXY_COUNT must be 1 or more with TRUST_X_FORWARDED_FOR.")
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    AXES_IPWARE_PROXY_ORDER = "left-most"
+    # django-ipware counts the proxies named in the header, which leaves out the nearest
+    # one (it is REMOTE_ADDR): the client is then the entry PROXY_COUNT from the right.
+    AXES_IPWARE_PROXY_COUNT = PROXY_COUNT - 1
+    # Not strict: a header longer than the proxies make (a client's own X-Forwarded-For in
+    # front) is still read from its right end rather than dropped for REMOTE_ADDR.
+    IPWARE_STRICT = False
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 # Who answers for the portal's accessibility, named in the accessibility statement.
 ACCESSIBILITY_CONTACT_EMAIL = os.getenv("ACCESSIBILITY_CONTACT_EMAIL", "")
@@ -193,25 +236,36 @@ STORAGES = {
 # whole whenever content changes. Redis when REDIS_URL is set (needed when the portal runs on
 # several machines); otherwise files in CACHE_DIR, shared by every server process on this
 # machine. On by default in production, off with DEBUG (templates change under your hands).
+# The content generation (the token that every cached page is stored under) must outlive
+# the pages: with files it has a folder of its own, CACHE_DIR/generation, which culling the
+# pages (MAX_ENTRIES) never touches; with Redis it sits beside the pages (one round trip
+# reads both), where only an allkeys-* maxmemory-policy could ever evict it (pages expire
+# after PAGE_CACHE_SECONDS; volatile-lru keeps the generation for certain).
 REDIS_URL = os.getenv("REDIS_URL", "")
 CACHE_KEY_PREFIX = os.getenv("CACHE_KEY_PREFIX", "uppfoljning")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "uppfoljning.pagecache.RedisCache",  # Django's, reusing clients
+            "BACKEND": "uppfoljning.rediscache.RedisCache",  # Django's, reusing clients
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": CACHE_KEY_PREFIX,
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
+    CACHE_DIR = Path(os.getenv("CACHE_DIR", str(BASE_DIR / "var" / "cache")))
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": os.getenv("CACHE_DIR", str(BASE_DIR / "var" / "cache")),
+            "LOCATION": str(CACHE_DIR),
             "KEY_PREFIX": CACHE_KEY_PREFIX,
             "OPTIONS": {"MAX_ENTRIES": 5000},
-        }
+        },
+        "pagecache-generation": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(CACHE_DIR / "generation"),
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+        },
     }
 PAGE_CACHE_SECONDS = int(os.getenv("PAGE_CACHE_SECONDS", "0" if DEBUG else "600"))
 PAGE_CACHE_EXCLUDED_PATHS = ["/admin/"]

@@ -1,48 +1,23 @@
-"""The two staff roles, as groups an administrator gives to users in the admin."""
+"""The staff roles, as groups an administrator gives to users in the admin.
 
-from django.contrib.auth.management import create_permissions
+The roles and their permissions are defined in assignments/roles.py; this migration applies
+them to a new database through the migration's own app registry. A database that has this
+migration already gets a changed role with `manage.py apply_roles`.
+"""
+
 from django.db import migrations
 
-OFFICIALS = "Handläggare"
-PUBLISHERS = "Publicister"
-
-OFFICIAL_PERMISSIONS = [
-    ("assignments", "view_assignment"),
-    ("assignments", "view_assessment"),
-    ("assignments", "add_assessment"),
-    ("assignments", "change_assessment"),
-    ("assignments", "view_responsiblebody"),
-    ("goals", "view_goal"),
-    ("goals", "view_reportingperiod"),
-]
-PUBLISHER_PERMISSIONS = [
-    *OFFICIAL_PERMISSIONS,
-    ("assignments", "publish_assessment"),
-    ("goals", "view_goalassessment"),
-    ("goals", "add_goalassessment"),
-    ("goals", "change_goalassessment"),
-]
+from assignments import roles
 
 
 def create_groups(apps, schema_editor):
-    # Permissions are normally created after all migrations have run; create them now.
-    for app_label in ("assignments", "goals"):
-        app_config = apps.get_app_config(app_label)
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for name, wanted in ((OFFICIALS, OFFICIAL_PERMISSIONS), (PUBLISHERS, PUBLISHER_PERMISSIONS)):
-        group, _ = Group.objects.get_or_create(name=name)
-        for app_label, codename in wanted:
-            group.permissions.add(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
+    # A permission of a model that a later migration creates is left out here; the
+    # migration that creates it, or `manage.py apply_roles`, adds it.
+    roles.apply_roles(apps, using=schema_editor.connection.alias, skip_unknown=True)
 
 
 def remove_groups(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name__in=[OFFICIALS, PUBLISHERS]).delete()
+    roles.remove_roles(apps, using=schema_editor.connection.alias)
 
 
 class Migration(migrations.Migration):

@@ -1,5 +1,5 @@
 """Fixtures of the browser suite: Debian's Chromium driven headless by selenium against
-pytest-django's live_server, with the seed data or a large generated portal."""
+pytest-django's live_server, with the seed data or a generated portal (tests/factories.py)."""
 
 import os
 import shutil
@@ -12,7 +12,8 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
 from tests.browser import tools
-from tests.browser.data import Portal, build_portal, seed_portal
+from tests.factories import build_portal, seed_portal
+from tests.pages import Portal
 
 # Selenium must never fetch a driver or a browser, nor report statistics.
 os.environ.setdefault("SE_OFFLINE", "true")
@@ -107,11 +108,12 @@ def seeded(seed) -> Portal:
 
 @pytest.fixture
 def small(transactional_db) -> Portal:
-    """A small generated portal, with what the seed lacks: earlier assessments, for one."""
+    """A small generated portal, with what the seed lacks: earlier assessments, drafts,
+    assignments not assessed yet, unpublished goals and plans."""
     return build_portal(goals=2, assignments=6, periods=3)
 
 
 @pytest.fixture
 def large(transactional_db) -> Portal:
-    """A large portal: 8 goals × 25 assignments × 6 reporting periods."""
-    return build_portal(goals=8, assignments=25, periods=6)
+    """A large portal: 8 goals × 25 assignments × 6 reporting periods, 30 bodies."""
+    return build_portal(goals=8, assignments=25, periods=6, bodies=30)

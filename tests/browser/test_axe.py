@@ -5,7 +5,8 @@ from django.urls import reverse
 from selenium.webdriver.common.by import By
 
 from assignments.models import Assessment
-from tests.browser.pages import describe, run_axe
+from tests.browser.page_checks import describe, run_axe
+from tests.pages import browser_pages
 
 
 def violations_on(driver, live_server, axe_source, pages: dict[str, str]):
@@ -20,7 +21,7 @@ def violations_on(driver, live_server, axe_source, pages: dict[str, str]):
 def test_it_has_no_axe_violations_on_the_public_pages(
     request, portal, browser, live_server, axe_source
 ):
-    pages = request.getfixturevalue(portal).pages()
+    pages = browser_pages(request.getfixturevalue(portal))
     found = violations_on(browser, live_server, axe_source, pages)
     assert not found, "axe-core found violations:\n" + describe(found)
 

@@ -6,7 +6,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.browser.pages import DESCRIBE_ACTIVE, INTERACTIVE, focus_is_visible, press, tab
+from tests.browser.page_checks import DESCRIBE_ACTIVE, INTERACTIVE, focus_is_visible, press, tab
 
 DELAYED = "status=delayed"
 DELAYED_LABEL = "Inte helt enligt plan"
@@ -26,10 +26,11 @@ def tab_to(driver, wanted, limit: int = 100) -> dict:
 
 
 def shown_statuses(driver) -> list[str]:
-    """The status of each assignment listed, read in one go (htmx may swap the list)."""
+    """The status of each assignment listed (its badge's data-status), read in one go (htmx
+    may swap the list)."""
     return driver.execute_script(
         "return [...document.querySelectorAll('#assignment-list .status-line .badge')]"
-        ".map(badge => badge.className.split('badge-').pop())"
+        ".map(badge => badge.dataset.status)"
     )
 
 

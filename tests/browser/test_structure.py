@@ -1,13 +1,14 @@
 """Every public page says where you are (Swedish, one h1, headings in order, its own title)
 and reflows to a narrow window."""
 
-from tests.browser.pages import OVERFLOWING_TEXT, heading_problems, headings, window_width
+from tests.browser.page_checks import OVERFLOWING_TEXT, heading_problems, headings, window_width
+from tests.pages import browser_pages
 
 
 def visit_all(driver, live_server, portal) -> dict[str, dict]:
     """For each public page: its lang, its headings and its title."""
     seen = {}
-    for name, path in portal.pages().items():
+    for name, path in browser_pages(portal).items():
         driver.get(live_server.url + path)
         seen[name] = {
             "lang": driver.execute_script("return document.documentElement.lang"),
@@ -39,6 +40,7 @@ def test_it_gives_every_page_a_distinct_title_that_names_it(browser, live_server
         "assignment": [first_words, f"Uppdrag {seeded.assignment.number}"],
         "bodies": ["Ansvariga"],
         "body": [seeded.body.name],
+        "body filtered": [seeded.body.name, "Inte helt enligt plan"],
         "accessibility statement": ["Tillgänglighetsredogörelse"],
         "cookies": ["kakor"],
         "404": ["Sidan kunde inte hittas"],
@@ -65,7 +67,7 @@ def test_it_reflows_every_page_to_320_css_pixels_without_sideways_scrolling(
 ):
     problems = []
     with window_width(browser, 320):
-        for name, path in seeded.pages().items():
+        for name, path in browser_pages(seeded).items():
             browser.get(live_server.url + path)
             problems += [f"{name}: {text}" for text in browser.execute_script(OVERFLOWING_TEXT)]
     assert not problems, "sticks out at 320 CSS pixels (WCAG 1.4.10):\n" + "\n".join(problems)

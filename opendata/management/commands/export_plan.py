@@ -4,7 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from opendata import formats as opendata
+from opendata.document import OpenDataError, dumps
+from opendata.export import export_document
 
 
 class Command(BaseCommand):
@@ -17,8 +18,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, output: str | None, **options):
         try:
-            text = opendata.dumps(opendata.export_document())
-        except opendata.OpenDataError as exc:
+            text = dumps(export_document())
+        except OpenDataError as exc:
             raise CommandError(str(exc)) from exc
         if output is None:
             self.stdout.write(text, ending="")

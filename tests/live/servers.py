@@ -1,9 +1,11 @@
-"""Real server processes of the portal, for `make bench` and the multi-process tests.
+"""Real server processes of the portal, for the multi-process tests and `make bench`.
 
 Everything listens on 127.0.0.1 only, runs in processes started (and stopped) here, and
 every step is bounded in time. A TemporaryDatabase is a fresh SQLite file, or a uniquely
 named PostgreSQL database on the server that DATABASE_URL names; a Server is gunicorn
-serving the portal with bench/settings.py.
+serving the portal with tests/live/settings.py.
+
+This module imports nothing of Django's, so that tests/live/settings.py can import it.
 """
 
 from __future__ import annotations
@@ -23,10 +25,17 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
 REDIS_URL = os.getenv("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 HOST = "127.0.0.1"
+SETTINGS_MODULE = "tests.live.settings"
+# The cheapest possible Django view (tests/live/urls.py): the servers answer it once ready,
+# and the benchmark measures what a request costs with no work at all.
+PING_PATH = "/live/ping/"
+# A request with this header skips the page cache (PAGE_CACHE_BYPASS_HEADER): how the
+# benchmark measures pages uncached.
+BYPASS_CACHE_HEADER = "X-Bench-Bypass-Cache"
 
 
 def free_port() -> int:
@@ -123,8 +132,8 @@ def portal_env(database_url: str, **extra: str) -> dict[str, str]:
         "PATH": os.getenv("PATH", "/usr/bin:/bin"),
         "LANG": "C.UTF-8",
         "PYTHONUNBUFFERED": "1",
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "SECRET_KEY": "bench-" + secrets.token_urlsafe(40),
+        "DJANGO_SETTINGS_MODULE": SETTINGS_MODULE,
+        "SECRET_KEY": "live-" + secrets.token_urlsafe(40),
         "DEBUG": "0",
         "ALLOWED_HOSTS": f"{HOST},localhost",
         "DATABASE_URL": database_url,
@@ -195,7 +204,7 @@ class Server:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited with {self.process.returncode}")
             with contextlib.suppress(OSError):
-                if fetch(self.port, "/bench/ping/", timeout=2).status == 200:
+                if fetch(self.port, PING_PATH, timeout=2).status == 200:
                     return
             time.sleep(0.1)
         self.stop()

@@ -1,8 +1,9 @@
-"""The portal's addresses plus /bench/ping/, the cheapest possible Django view."""
+"""The portal's addresses plus PING_PATH, the cheapest possible Django view."""
 
 from django.http import HttpResponse
 from django.urls import path
 
+from tests.live.servers import PING_PATH
 from uppfoljning.urls import urlpatterns as portal_urlpatterns
 
 
@@ -11,4 +12,4 @@ def ping(request):
     return HttpResponse(b"pong", content_type="text/plain")
 
 
-urlpatterns = [path("bench/ping/", ping), *portal_urlpatterns]
+urlpatterns = [path(PING_PATH.lstrip("/"), ping), *portal_urlpatterns]

@@ -1,24 +1,26 @@
 """The project's settings for serving the portal over plain HTTP on 127.0.0.1.
 
-Used by `make bench` and by the tests that run real server processes. Everything else is
-production's: DEBUG comes from the environment (off unless set), the page cache is on.
+Used by the tests that run real server processes (tests/live/servers.py) and by `make bench`.
+Everything else is production's: DEBUG comes from the environment (off unless set), the page
+cache is on.
 """
 
 import os
 from pathlib import Path
 
+from tests.live.servers import BYPASS_CACHE_HEADER, PING_PATH
 from uppfoljning.settings import *  # noqa: F403
 from uppfoljning.settings import PAGE_CACHE_EXCLUDED_PATHS, STORAGES
 
-ROOT_URLCONF = "bench.urls"
+ROOT_URLCONF = "tests.live.urls"
 
 # Plain HTTP on the loopback interface: no redirect to HTTPS.
 SECURE_SSL_REDIRECT = False
 
-# The benchmark measures pages without the cache by sending this header, and its own
-# /bench/ping/ view (the cost of Django itself) is never cached.
-PAGE_CACHE_BYPASS_HEADER = "X-Bench-Bypass-Cache"
-PAGE_CACHE_EXCLUDED_PATHS = [*PAGE_CACHE_EXCLUDED_PATHS, "/bench/"]
+# A request with this header skips the page cache (the benchmark measures pages uncached),
+# and the ping view (the cost of Django itself) is never cached.
+PAGE_CACHE_BYPASS_HEADER = BYPASS_CACHE_HEADER
+PAGE_CACHE_EXCLUDED_PATHS = [*PAGE_CACHE_EXCLUDED_PATHS, PING_PATH]
 
 # Static files as production serves them when BENCH_STATIC_ROOT holds a collectstatic run
 # (compressed, hashed names); straight from the source folders otherwise.

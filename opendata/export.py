@@ -1,0 +1,209 @@
+"""Export: the published portal as an uppfoljning/1 document.
+
+What is public, and only that: published plans that have at least one published goal
+(``Plan.objects.with_published_content()``), their published goals, every assignment of
+those goals, and the published goal and assignment assessments. Draft plans, draft goals
+and draft assessments never leave the portal. Bodies and reporting periods are the
+format's code lists and are exported whole.
+
+The export runs ten queries at any size (EXPORT_QUERIES; a test holds it to that), the
+same budget as the public pages.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import F, Prefetch, Value
+
+from assignments.models import (
+    Assessment,
+    Assignment,
+    AssignmentResponsibility,
+    ResponsibleBody,
+)
+from goals.models import (
+    FocusArea,
+    Goal,
+    GoalAction,
+    GoalAssessment,
+    GoalLink,
+    Organisation,
+    Plan,
+    ReportingPeriod,
+)
+from opendata.document import FORMAT, OpenDataError
+
+# organisation, bodies, periods, plans, goals, goal assessments, assignments, their
+# bodies, their assessments, and the goals' focus areas, links and actions (one UNION).
+EXPORT_QUERIES = 10
+
+
+def export_document() -> dict:
+    """The whole published portal as an uppfoljning/1 document (see the module's docstring)."""
+    organisation = Organisation.current()
+    if organisation is None:
+        raise OpenDataError(["no organisation: import a file first"])
+    bodies = ResponsibleBody.objects.order_by("position", "code")
+    periods = ReportingPeriod.objects.order_by("date")
+    return {
+        "format": FORMAT,
+        "organisation": {"name": organisation.name} | _compact({"website": organisation.website}),
+        "bodies": [{"code": b.code, "name": b.name, "kind": b.kind} for b in bodies],
+        "periods": [{"code": p.code, "name": p.name, "date": p.date.isoformat()} for p in periods],
+        "plans": [_export_plan(plan) for plan in _plans_for_export()],
+    }
+
+
+def _plans_for_export() -> list[Plan]:
+    """Public plans with their published goals and everything the format shows, prefetched."""
+    published_assessments = (
+        Assessment.objects.published().select_related("period").order_by("period__date")
+    )
+    assignments = Assignment.objects.order_by("number").prefetch_related(
+        Prefetch(
+            "responsibilities",
+            queryset=AssignmentResponsibility.objects.select_related("body").order_by(
+                "position", "id"
+            ),
+            to_attr="export_responsibilities",
+        ),
+        Prefetch("assessments", queryset=published_assessments, to_attr="export_assessments"),
+    )
+    goals = (
+        Goal.objects.published()
+        .order_by("number")
+        .prefetch_related(
+            Prefetch(
+                "assessments",
+                queryset=GoalAssessment.objects.published()
+                .select_related("period")
+                .order_by("period__date"),
+                to_attr="export_assessments",
+            ),
+            Prefetch("assignments", queryset=assignments, to_attr="export_assignments"),
+        )
+    )
+    plans = list(
+        Plan.objects.with_published_content()
+        .order_by("start_year", "code")
+        .prefetch_related(Prefetch("goals", queryset=goals, to_attr="export_goals"))
+    )
+    _attach_goal_sections([goal for plan in plans for goal in plan.export_goals])
+    return plans
+
+
+def _attach_goal_sections(goals: list[Goal]) -> None:
+    """Give each goal its focus areas, links and actions, in order, read in one query.
+
+    The three small tables are read as one UNION rather than three prefetches, which keeps
+    the whole export within ten queries (the limit for every public page) at any size. Each
+    row is a dict of the same columns; a table without a column gives an empty value.
+    """
+    sections = {goal.pk: {"focus": [], "link": [], "action": []} for goal in goals}
+    if goals:
+        no_text, no_year = Value(""), Value(None, output_field=models.IntegerField())
+
+        def rows(model, kind, *, text=no_text, url=no_text, first=no_year, last=no_year):
+            return (
+                model.objects.filter(goal_id__in=sections)
+                .order_by()
+                .values(
+                    goal_ref=F("goal_id"),
+                    kind=Value(kind),
+                    place=F("position"),
+                    ident=F("id"),
+                    heading=F("title"),
+                    body=text,
+                    address=url,
+                    first_year=first,
+                    last_year=last,
+                )
+            )
+
+        union = (
+            rows(FocusArea, "focus", text=F("text"), first=F("start_year"), last=F("end_year"))
+            .union(
+                rows(GoalLink, "link", url=F("url")),
+                rows(GoalAction, "action", text=F("text"), url=F("url")),
+                all=True,
+            )
+            .order_by()
+        )  # sorted below; the models' default ordering names no union column
+        for row in sorted(union, key=lambda row: (row["place"], row["ident"])):
+            sections[row["goal_ref"]][row["kind"]].append(row)
+    for goal in goals:
+        found = sections[goal.pk]
+        goal.export_focus, goal.export_links = found["focus"], found["link"]
+        goal.export_actions = found["action"]
+
+
+def _export_plan(plan: Plan) -> dict:
+    return {
+        "code": plan.code,
+        "name": plan.name,
+        "start_year": plan.start_year,
+        "end_year": plan.end_year,
+        "goals": [_export_goal(goal) for goal in plan.export_goals],
+    }
+
+
+def _export_goal(goal: Goal) -> dict:
+    optional = {
+        "tagline": goal.tagline,
+        "description": goal.description,
+        "focus": [
+            {
+                "title": f["heading"],
+                "start_year": f["first_year"],
+                "end_year": f["last_year"],
+                "text": f["body"],
+            }
+            for f in goal.export_focus
+        ],
+        "links": [{"title": link["heading"], "url": link["address"]} for link in goal.export_links],
+        "actions": [
+            {"title": a["heading"]} | _compact({"text": a["body"], "url": a["address"]})
+            for a in goal.export_actions
+        ],
+        "assessments": [
+            {"period": a.period.code, "fulfilment": a.fulfilment, "text": a.text}
+            | _compact({"assignments_summary": a.assignments_summary})
+            for a in goal.export_assessments
+        ],
+    }
+    return (
+        {"number": goal.number, "title": goal.title}
+        | _compact(optional)
+        | {"assignments": [_export_assignment(a) for a in goal.export_assignments]}
+    )
+
+
+def _export_assignment(assignment: Assignment) -> dict:
+    required = {
+        "number": assignment.number,
+        "title": assignment.title,
+        "bodies": [r.body.code for r in assignment.export_responsibilities],
+    }
+    optional = {
+        "all_committees": assignment.all_committees,
+        "all_companies": assignment.all_companies,
+        "added_year": assignment.added_year,
+        "expected_completion_year": assignment.expected_completion_year,
+        "assessments": [
+            {"period": a.period.code, "status": a.status, "text": a.text}
+            for a in assignment.export_assessments
+        ],
+    }
+    return required | _compact(optional)
+
+
+def _compact(mapping: dict) -> dict:
+    """The mapping without its empty values ("", [], False, None).
+
+    Only for optional keys: the format omits them when empty, required keys never are.
+    """
+    return {
+        key: value
+        for key, value in mapping.items()
+        if value is not False and value not in ("", [], None)
+    }
