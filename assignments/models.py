@@ -4,11 +4,15 @@ Goals and reporting periods are referred to by string ("goals.Goal"), so that th
 never imports the goals room: the goals room builds on this one, not the other way.
 """
 
+import datetime
+import functools
+import json
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Count, F, Prefetch, Q, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, F, Func, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -109,8 +113,8 @@ class AssessmentStatus(models.TextChoices):
 def standing_at(assignments: list["Assignment"], status: AssessmentStatus | None):
     """The assignments whose current status is `status`; all of them when it is None.
 
-    Filters in Python what with_public_details() prefetched, so that a filtered page runs the
-    same queries as the whole one.
+    Filters in Python what for_page() or with_current_status() read, so that a filtered
+    page runs the same queries as the whole one.
     """
     if status is None:
         return assignments
@@ -153,42 +157,146 @@ class AssignmentQuerySet(models.QuerySet):
             return self.all()
         return self.for_bodies(user.responsible_bodies.all())
 
-    def with_public_details(self, *, history: bool = True):
-        """Prefetch what a public page shows of each assignment, in display order.
+    def with_current_status(self) -> "AssignmentQuerySet":
+        """Annotate `current_status_value`: the status of the newest published assessment,
+        None before the first one. The one rule of an assignment's status, which
+        Assignment.current_status reads; a page filters by it with standing_at()."""
+        return self.annotate(current_status_value=_current_columns()["status"])
 
-        `published_assessments` holds every published assessment, or with history=False
-        only the newest (what a list of assignments shows), and `published_assessment_count`
-        counts them all either way. The aggregate drops the model's default ordering, so a
-        queryset without an explicit order is put in display order here.
+    def with_current_assessment(self) -> "AssignmentQuerySet":
+        """Annotate what a list shows of each assignment: the status, text and as-of date
+        of the newest published assessment (`current_assessment_row`, which
+        current_status, current_text and current_as_of read), and how many assessments are
+        published (`published_assessment_count`).
+
+        Read as two columns of the assignment's own row (correlated subqueries, the newest
+        assessment as one JSON object), so that no assessment or period is built as a
+        model instance for a list, and the database finds each newest assessment once.
         """
-        assessments = Assessment.objects.published().select_related("period")
-        if not history:
-            assessments = assessments.annotate(
-                newness=Window(
-                    RowNumber(),
-                    partition_by=[F("assignment_id")],
-                    order_by=F("period__date").desc(),
-                )
-            ).filter(newness=1)
-        queryset = self if self.query.order_by else self.order_by("goal_id", "number")
-        return queryset.annotate(
-            published_assessment_count=Count(
-                "assessments", filter=Q(assessments__is_published=True)
-            )
-        ).prefetch_related(
-            Prefetch(
-                "responsibilities",
-                queryset=AssignmentResponsibility.objects.select_related("body").order_by(
-                    "position", "id"
-                ),
-                to_attr="ordered_responsibilities",
-            ),
+        columns = _current_columns()
+        return self.annotate(
+            current_assessment_row=columns["newest"],
+            published_assessment_count=columns["count"],
+        )
+
+    def in_display_order(self) -> "AssignmentQuerySet":
+        """This queryset's order, or when it has none the display order (goal, number):
+        never the model's default, whose "goal" expands to the goal's and the plan's
+        orderings, each a join and a sort key more."""
+        return self if self.query.order_by else self.order_by("goal_id", "number")
+
+    def with_history(self) -> "AssignmentQuerySet":
+        """Prefetch every published assessment with its period, newest first
+        (`published_assessments`, which `assessments_newest_first` reads)."""
+        return self.prefetch_related(
             Prefetch(
                 "assessments",
-                queryset=assessments.order_by("-period__date"),
+                queryset=Assessment.objects.published()
+                .select_related("period")
+                .order_by("-period__date"),
                 to_attr="published_assessments",
-            ),
+            )
         )
+
+    def for_page(self, *, history: bool = False) -> list["Assignment"]:
+        """The assignments as a public page shows them, in display order, in two queries
+        at any size, or three with history.
+
+        Each has `named_bodies`: the (name, slug) of each body named for it, in order; and
+        either what a list shows (with_current_assessment()) or, with history, every
+        published assessment (with_history()). Lean on purpose: a list of 200 assignments
+        builds 200 model instances, not a thousand (no assessment, period, responsibility
+        or body for a list); assignments/presentation.py turns them into what the
+        templates show.
+        """
+        queryset = self.in_display_order()
+        queryset = queryset.with_history() if history else queryset.with_current_assessment()
+        assignments = list(queryset)
+        named: dict[int, list[tuple[str, str]]] = {a.pk: [] for a in assignments}
+        if named:
+            rows = (
+                AssignmentResponsibility.objects.filter(assignment_id__in=list(named))
+                .order_by("position", "id")
+                .values_list("assignment_id", "body__name", "body__slug")
+            )
+            for assignment_id, name, slug in rows:
+                named[assignment_id].append((name, slug))
+        for assignment in assignments:
+            assignment.named_bodies = named[assignment.pk]
+        return assignments
+
+    def with_public_details(self, *, history: bool = True):
+        """Annotate and prefetch what a page shows of each assignment, in display order:
+        with_current_assessment(), `responsible_bodies` (model instances, in order), and
+        with history with_history(). The admin's list reads it; public pages read
+        for_page(), which is leaner."""
+        queryset = (
+            self.in_display_order()
+            .with_current_assessment()
+            .prefetch_related(
+                Prefetch(
+                    "responsibilities",
+                    queryset=AssignmentResponsibility.objects.select_related("body").order_by(
+                        "position", "id"
+                    ),
+                    to_attr="ordered_responsibilities",
+                )
+            )
+        )
+        return queryset.with_history() if history else queryset
+
+
+class JSONText(Func):
+    """A JSON object of the given columns, as text: JSONText(status="status", ...).
+
+    Django's JSONObject would do, but on SQLite it first asks the database whether it has
+    JSON functions, a query of its own on a connection's first use, which the pages' query
+    counts would show. SQLite and PostgreSQL both have the function; the keys are cast to
+    text as JSONObject does, for PostgreSQL's server-side parameter binding."""
+
+    function = "JSON_OBJECT"
+    output_field = models.TextField()
+
+    def __init__(self, **columns):
+        pairs = []
+        for key, column in columns.items():
+            pairs += [Cast(Value(key), models.TextField()), F(column)]
+        super().__init__(*pairs)
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler,
+            connection,
+            function="JSON_BUILD_OBJECT",
+            template="%(function)s(%(expressions)s)::text",
+            **extra,
+        )
+
+
+@functools.cache
+def _current_columns() -> dict:
+    """The expressions of with_current_status() and with_current_assessment(), built once:
+    of the newest published assessment of the outer query's assignment its status, or its
+    status, text and as-of date as one JSON object; and the count of its published ones."""
+    newest = (
+        Assessment.objects.published()
+        .filter(assignment=OuterRef("pk"))
+        .order_by("-period__date")
+    )
+    published = (
+        Assessment.objects.published()
+        .filter(assignment=OuterRef("pk"))
+        .order_by()
+        .values("assignment")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    row = JSONText(status="status", text="text", as_of="period__date")
+    return {
+        "status": Subquery(newest.values("status")[:1]),
+        "newest": Subquery(newest.values(row=row)[:1]),
+        "count": Coalesce(Subquery(published), 0),
+    }
 
 
 class Assignment(AssessedMixin, models.Model):
@@ -250,7 +358,8 @@ class Assignment(AssessedMixin, models.Model):
             },
         )
 
-    # The methods below read what AssignmentQuerySet.with_public_details() prefetched.
+    # The methods below read what AssignmentQuerySet.with_public_details() or for_page()
+    # prefetched, or with_current_status() annotated.
 
     @property
     def responsible_bodies(self) -> list[ResponsibleBody]:
@@ -258,8 +367,36 @@ class Assignment(AssessedMixin, models.Model):
 
     @property
     def current_status(self) -> AssessmentStatus | None:
+        """The status of the newest published assessment; None before the first one."""
+        value = self.current_status_value
+        return AssessmentStatus(value) if value else None
+
+    @functools.cached_property
+    def current_status_value(self) -> str | None:
+        """What AssignmentQuerySet.with_current_status() annotates; or the status of the
+        newest published assessment that with_current_assessment() read, or that
+        with_history() prefetched."""
+        if "current_assessment_row" in self.__dict__:
+            return self._current_row.get("status")
         current = self.current_assessment
-        return AssessmentStatus(current.status) if current else None
+        return current.status if current else None
+
+    @functools.cached_property
+    def _current_row(self) -> dict:
+        """with_current_assessment()'s JSON object, read; empty before the first one."""
+        row = self.current_assessment_row
+        return json.loads(row) if row else {}
+
+    @property
+    def current_text(self) -> str:
+        """The text of the newest published assessment (with_current_assessment())."""
+        return self._current_row.get("text", "")
+
+    @property
+    def current_as_of(self) -> datetime.date | None:
+        """The as-of date of the newest published assessment (with_current_assessment())."""
+        as_of = self._current_row.get("as_of")
+        return datetime.date.fromisoformat(as_of[:10]) if as_of else None
 
 
 class AssignmentResponsibility(models.Model):

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from assignments.models import AssessmentStatus, Assignment, ResponsibleBody, standing_at
+from assignments.presentation import Presentation
 from uppfoljning.htmx import render_page_or_fragment
 from uppfoljning.public import public_page
 
@@ -18,21 +19,24 @@ def body_list(request):
 @public_page(query={"status": AssessmentStatus.values})
 def body_detail(request, body):
     body = get_object_or_404(ResponsibleBody, slug=body)
-    assignments = list(
+    assignments = (
         Assignment.objects.for_body(body)
         .public()
         .select_related("goal__plan")
         .order_by("-goal__plan__start_year", "goal__plan__code", "goal__number", "number")
-        .with_public_details(history=False)
+        .for_page()
     )
     status = AssessmentStatus.parse(request.GET.get("status"))
+    shown = standing_at(assignments, status)
+    present = Presentation()
     context = {
         "body": body,
         "breadcrumbs": [
             (_("Responsible bodies"), reverse("assignments:bodies")),
             (body.name, body.get_absolute_url()),
         ],
-        "assignments": standing_at(assignments, status),
+        "assignments": shown,
+        "groups": present.by_goal(shown),
         "status_filter": status,
         "statuses": AssessmentStatus,
     }

@@ -5,62 +5,72 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from assignments.models import AssessmentStatus, Assignment, standing_at
+from assignments.presentation import Presentation
 from goals.models import Goal, Plan
 from uppfoljning.htmx import render_page_or_fragment
 from uppfoljning.public import public_page
 
 
-def _render_plan(request, plan: Plan | None):
+def _render_plan(request, plan: Plan | None, plans: list[Plan]):
     goals = list(plan.goals.published().order_by("number").with_assignments()) if plan else []
+    present = Presentation()
     context = {
         "plan": plan,
-        "goals": goals,
-        "plans": list(Plan.objects.with_published_content().latest_first()),
-        "statuses": AssessmentStatus,
+        "goals": [(goal, present.tally(goal.status_tally())) for goal in goals],
+        "plans": plans,
     }
     return render(request, "goals/plan_detail.html", context)
 
 
+def _plans_shown() -> list[Plan]:
+    return list(Plan.objects.with_published_content().latest_first())
+
+
 @public_page()
 def home(request):
-    return _render_plan(request, Plan.objects.with_published_content().latest_first().first())
+    plans = _plans_shown()
+    return _render_plan(request, plans[0] if plans else None, plans)
 
 
 @public_page()
 def plan_detail(request, plan):
-    return _render_plan(request, get_object_or_404(Plan.objects.published(), slug=plan))
+    plan = get_object_or_404(Plan.objects.published(), slug=plan)
+    return _render_plan(request, plan, _plans_shown())
 
 
-def _breadcrumbs(goal: Goal, assignment: Assignment | None = None) -> list[tuple[str, str]]:
+def _breadcrumbs(goal: Goal, goal_url: str, assignment_url: str = "", number: int = 0):
     """Plan › Goal n (› Assignment m): the trail base.html shows above the page."""
     trail = [
         (goal.plan.name, goal.plan.get_absolute_url()),
-        (_("Goal %(number)s") % {"number": goal.number}, goal.get_absolute_url()),
+        (_("Goal %(number)s") % {"number": goal.number}, goal_url),
     ]
-    if assignment is not None:
-        label = _("Assignment %(number)s") % {"number": assignment.number}
-        trail.append((label, assignment.get_absolute_url()))
+    if assignment_url:
+        trail.append((_("Assignment %(number)s") % {"number": number}, assignment_url))
     return trail
 
 
-def _get_goal(plan: str, number: int, goals=Goal.objects) -> Goal:
-    goal = goals.published().select_related("plan").filter(plan__slug=plan, number=number).first()
-    if goal is None:
-        raise Http404
-    return goal
+def _get_goal(plan: str, number: int) -> Goal:
+    try:
+        return Goal.objects.published().select_related("plan").get(plan__slug=plan, number=number)
+    except Goal.DoesNotExist:
+        raise Http404 from None
 
 
 @public_page(query={"status": AssessmentStatus.values})
 def goal_detail(request, plan, number, slug):
-    goal = _get_goal(plan, number, Goal.objects.with_page_details())
+    goal = _get_goal(plan, number)
     if slug != goal.slug:
         return redirect(goal, permanent=True)
     status = AssessmentStatus.parse(request.GET.get("status"))
+    assignments = standing_at(goal.assignments.for_page(), status)
+    present = Presentation()
     context = {
         "goal": goal,
         "plan": goal.plan,
-        "breadcrumbs": _breadcrumbs(goal),
-        "assignments": standing_at(goal.assignment_list, status),
+        "breadcrumbs": _breadcrumbs(goal, goal.get_absolute_url()),
+        "assignments": assignments,
+        "rows": present.rows(assignments, goal),
+        "legend": present.legend,  # called by the template, so only the whole page makes it
         "status_filter": status,
         "statuses": AssessmentStatus,
     }
@@ -71,20 +81,34 @@ def goal_detail(request, plan, number, slug):
 
 @public_page()
 def assignment_detail(request, plan, number, slug, assignment):
-    goal = _get_goal(plan, number)
-    found = Assignment.objects.with_public_details().filter(goal=goal, number=assignment).first()
-    if found is None:
+    found = (
+        Assignment.objects.public()
+        .select_related("goal__plan")
+        .filter(goal__plan__slug=plan, goal__number=number, number=assignment)
+        .for_page(history=True)
+    )
+    if not found:
         raise Http404
+    found = found[0]
+    goal = found.goal
     if slug != goal.slug:
         return redirect(found, permanent=True)
-    found.goal = goal
+    present = Presentation()
+    goal_url = goal.get_absolute_url()
+    url = present.assignment_url(goal, found.number)
     return render(
         request,
         "goals/assignment_detail.html",
         {
             "assignment": found,
             "goal": goal,
+            "goal_url": goal_url,
             "plan": goal.plan,
-            "breadcrumbs": _breadcrumbs(goal, found),
+            "breadcrumbs": _breadcrumbs(goal, goal_url, url, found.number),
+            "row": present.heading(found, goal),
+            "timeline": [
+                (assessment, present.badge(assessment.status_choice))
+                for assessment in found.assessments_newest_first
+            ],
         },
     )
