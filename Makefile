@@ -72,8 +72,12 @@ messages: venv
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
 
-# Serves the portal as production does (gunicorn, DEBUG off, compressed static files,
-# PostgreSQL and Redis when reachable) and measures it: see bench/run.py.
+# Serves the portal as production does (gunicorn with gunicorn.conf.py, DEBUG off,
+# compressed static files, PostgreSQL and Redis when reachable) and measures it: see
+# bench/run.py. Lighthouse comes from package-lock.json when npm is there (else its target
+# is skipped, with the reason).
 .PHONY: bench
 bench: venv
+	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory node_modules/.installed; \
+	else echo "npm is missing: the Lighthouse target will be skipped" >&2; fi
 	$(PY) -m bench.run

@@ -14,13 +14,14 @@ from django.contrib.auth.models import User
 from django.core.cache import cache, caches
 from django.core.management import call_command
 from django.http import HttpResponse
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from assignments.models import Assessment
 from goals.models import Goal
 from tests.factories import SEED_FILE
 from tests.live.servers import (
+    REDIS_URL,
     Browser,
     Server,
     TemporaryDatabase,
@@ -31,6 +32,7 @@ from tests.live.servers import (
     postgres_server_url,
     redis_available,
 )
+from tests.test_database_down import database_down
 from tests.test_project import run_settings
 from uppfoljning import pagecache
 
@@ -172,7 +174,7 @@ def test_it_answers_a_conditional_get_with_304(client, seed, page_cache):
         assert response.content == b""
         assert response["ETag"] == etag
     assert client.get(goal_url(), headers={"If-None-Match": '"other"'}).status_code == 200
-    assert "no-cache" in first["Cache-Control"]  # browsers ask again, and get a 304
+    assert "max-age=0" in first["Cache-Control"]  # browsers ask again, and get a 304
 
 
 def test_it_answers_with_a_new_etag_after_a_save(client, admin_client, seed, page_cache):
@@ -386,10 +388,188 @@ def test_it_serves_pages_without_the_cache_when_the_cache_fails(
         assert first_assessment().text in response.content.decode()
 
 
+def test_it_reads_only_the_generation_for_a_page_this_process_has(
+    client, seed, page_cache, monkeypatch
+):
+    reads = []
+    get_many = pagecache._get_many
+
+    def recording(cache, keys):
+        reads.append(len(keys))
+        return get_many(cache, keys)
+
+    monkeypatch.setattr(pagecache, "_get_many", recording)
+    client.get(goal_url())  # a miss: stored, and kept by this process
+    for _ in range(3):
+        assert client.get(goal_url())["X-Page-Cache"] == "hit"
+    assert reads[-3:] == [1, 1, 1]  # the generation alone, in one round trip
+
+
+def test_it_never_keeps_a_page_past_its_expiry(client, seed, page_cache, monkeypatch):
+    old_text = first_assessment().text
+    client.get(goal_url())
+    assert client.get(goal_url())["X-Page-Cache"] == "hit"
+    Assessment.objects.filter(text=old_text).update(text="Ändrat i databasen direkt.")
+    now = pagecache.time.time()
+    monkeypatch.setattr(pagecache.time, "time", lambda: now + 601)  # PAGE_CACHE_SECONDS on
+    response = client.get(goal_url())
+    assert response["X-Page-Cache"] == "miss"
+    assert "Ändrat i databasen direkt." in response.content.decode()
+
+
+def test_it_keeps_a_bounded_number_of_pages_in_each_process(monkeypatch):
+    monkeypatch.setattr(pagecache.LocalPages, "MAX_BYTES", 4000)
+    local = pagecache.LocalPages()
+    later = pagecache.time.time() + 600
+    for n in range(10):
+        local.put(f"sida-{n}", ([("ETag", '"e"')], b"x" * 900, later))
+    assert local.size <= 4000
+    assert local.get("sida-0") is None  # the oldest went first
+    assert local.get("sida-9") is not None
+    local.put("stor", ([], b"x" * 2000, later))  # more than a quarter: never kept
+    assert local.get("stor") is None
+    local.put("gammal", ([], b"x", pagecache.time.time() - 1))
+    assert local.get("gammal") is None
+
+
+def test_it_reads_redis_on_a_connection_of_its_own_and_reconnects(settings):
+    if not redis_available():
+        pytest.skip("Redis at 127.0.0.1:6379 is unreachable")
+    import redis
+
+    prefix = f"uppfoljning-test-{secrets.token_hex(6)}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "uppfoljning.rediscache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    store = caches["default"]
+    try:
+        store.set("sida", ([("ETag", '"e"')], b"<p>sida</p>", 1.5))
+        store.set("antal", 7)
+        expected = {"sida": ([("ETag", '"e"')], b"<p>sida</p>", 1.5), "antal": 7}
+        assert pagecache._get_many(store, ["sida", "antal", "saknas"]) == expected
+        # Redis drops the connection (a restart, a timeout): the next read gets a new one.
+        pool = store._cache._get_connection_pool(False)
+        connection = pagecache._connection(pool)
+        connection.send_command("CLIENT", "ID")
+        redis.Redis.from_url(REDIS_URL).client_kill_filter(_id=connection.read_response())
+        assert pagecache._get_many(store, ["sida", "antal"]) == expected
+        assert pagecache._connection(pool) is not connection
+    finally:
+        delete_redis_keys(prefix)
+
+
 def test_it_caches_nothing_when_turned_off(client, seed, settings):
     settings.PAGE_CACHE_SECONDS = 0
     client.get(goal_url())
     assert "X-Page-Cache" not in client.get(goal_url())
+
+
+# --------------------------------------------------------------------------- a CDN in front
+
+
+def directives(response) -> dict[str, str | bool]:
+    """The Cache-Control directives of a response: {"max-age": "0", "public": True, ...}."""
+    found = {}
+    for item in response.get("Cache-Control", "").split(","):
+        name, _, value = item.strip().partition("=")
+        if name:
+            found[name.lower()] = value or True
+    return found
+
+
+@pytest.fixture
+def cdn(settings):
+    settings.CDN_MAX_AGE = 60
+    settings.CDN_STALE_SECONDS = 300
+
+
+def test_it_lets_a_cdn_keep_public_pages_briefly_while_browsers_revalidate(
+    client, seed, page_cache, cdn
+):
+    urls = [*PUBLIC_PAGES, goal_url(), goal_url() + "?status=delayed"]
+    for url in urls:
+        for expected in ("miss", "hit"):
+            response = client.get(url)
+            assert response["X-Page-Cache"] == expected, url
+            assert directives(response) == {
+                "public": True,
+                "max-age": "0",  # browsers: ask every time (If-None-Match, 304)
+                "s-maxage": "60",  # a CDN: keep it a minute
+                "stale-while-revalidate": "300",
+                "stale-if-error": "300",
+            }, url
+            assert "ETag" in response
+            assert "Cookie" not in response.get("Vary", "")
+            assert "Accept-Language" not in response.get("Vary", "")  # one language only
+
+
+def test_it_says_no_cache_without_a_cdn(client, seed, page_cache, settings):
+    settings.CDN_MAX_AGE = 0
+    response = client.get(goal_url())
+    assert directives(response) == {"no-cache": True}
+    assert client.get(goal_url(), headers={"If-None-Match": response["ETag"]}).status_code == 304
+
+
+def test_it_keeps_htmx_answers_out_of_a_cdn(client, seed, page_cache, cdn):
+    for headers in (
+        {"HX-Request": "true"},
+        {"HX-Request": "true", "HX-History-Restore-Request": "true"},
+    ):
+        for _ in range(2):
+            response = client.get(goal_url(), headers=headers)
+            assert directives(response) == {"no-cache": True}, headers
+
+
+def test_it_lets_a_cdn_keep_a_citizens_404_only_briefly(client, seed, page_cache, cdn):
+    for url in ["/plan/finns-inte/", "/finns-inte/", "/ansvariga/finns-inte/"]:
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert directives(response) == {"public": True, "max-age": "0", "s-maxage": "60"}, url
+        assert "X-Page-Cache" not in response, url
+
+
+@override_settings(ROOT_URLCONF="tests.urls_errors", DEBUG=False)
+def test_it_keeps_errors_out_of_every_cache(db, page_cache, cdn):
+    client = Client(raise_request_exception=False)
+    for url, status in [("/test/broken/", 500), ("/test/forbidden/", 403)]:
+        response = client.get(url)
+        assert response.status_code == status, url
+        assert directives(response) == {"no-store": True}, url
+
+
+def test_it_keeps_the_503_page_out_of_every_cache(client, seed, page_cache, cdn):
+    with database_down():
+        response = client.get("/ansvariga/")
+    assert response.status_code == 503
+    assert directives(response) == {"no-store": True}
+
+
+def test_it_keeps_what_staff_see_private(admin_client, client, seed, page_cache, cdn):
+    for url in [goal_url(), "/ansvariga/", "/finns-inte/"]:
+        response = admin_client.get(url)
+        assert "private" in directives(response), url
+        assert "s-maxage" not in directives(response), url
+        assert "X-Page-Cache" not in response, url
+    admin = directives(admin_client.get("/admin/"))
+    assert admin["private"] and admin["no-store"]  # Django's own, unchanged
+    login = directives(client.get("/admin/login/"))
+    assert login["private"] and login["no-store"]
+
+
+def test_it_reads_the_cdn_settings_from_the_environment():
+    shown = run_settings(
+        {"SECRET_KEY": "x" * 50, "CDN_MAX_AGE": "30", "CDN_STALE_SECONDS": "120"},
+        "settings.CDN_MAX_AGE, settings.CDN_STALE_SECONDS",
+    )
+    assert shown.stdout.split() == ["30", "120"], shown.stderr
+    defaults = run_settings({"SECRET_KEY": "x" * 50}, "settings.CDN_MAX_AGE")
+    assert defaults.stdout.strip() == "60"
+    debugging = run_settings({"DEBUG": "1"}, "settings.CDN_MAX_AGE")
+    assert debugging.stdout.strip() == "0"
 
 
 def seed_with_text(text: str) -> dict:

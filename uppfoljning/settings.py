@@ -113,6 +113,28 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "TEST_DATABASE_NAME", "test_uppfoljning"
     )
 
+# PostgreSQL connections: kept open DB_CONN_MAX_AGE seconds per server process (above), or,
+# with DB_POOL=1, taken from a pool per server process (psycopg's, with Django's pool
+# option) between DB_POOL_MIN_SIZE and DB_POOL_MAX_SIZE connections; a request waits at
+# most DB_POOL_TIMEOUT seconds for one (then the 503 page). A sync worker serves one request
+# at a time, so it never waits for a busy connection: the timeout only bounds how long a
+# worker is held up when the database is gone. After an outage the pool reconnects with
+# growing pauses (1, 2, 4... s), so pages that need the database recover up to about as
+# long again after it returns; persistent connections recover on the next request. Django
+# allows one or the other: with the pool, connections are not kept (CONN_MAX_AGE 0). Every
+# server process of every machine has a pool of its own: PostgreSQL's max_connections must
+# cover machines × gunicorn workers × DB_POOL_MAX_SIZE. `make bench` measures both.
+DB_POOL = envbool("DB_POOL", "False")
+if DB_POOL:
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DB_POOL=1 needs PostgreSQL (DATABASE_URL=postgres://...).")
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": int(os.getenv("DB_POOL_MIN_SIZE", "1")),
+        "max_size": int(os.getenv("DB_POOL_MAX_SIZE", "4")),
+        "timeout": float(os.getenv("DB_POOL_TIMEOUT", "2")),
+    }
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Security. Production runs behind a TLS-terminating reverse proxy: set
@@ -121,6 +143,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if envbool("TRUST_X_FORWARDED_PROTO", "False"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "False" if DEBUG else "True")
+# The load balancer asks /health/ over plain HTTP, straight at each server: no redirect.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SECURE_HSTS_SECONDS = int(os.getenv("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", "True")
 SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "True")
@@ -269,3 +293,12 @@ else:
     }
 PAGE_CACHE_SECONDS = int(os.getenv("PAGE_CACHE_SECONDS", "0" if DEBUG else "600"))
 PAGE_CACHE_EXCLUDED_PATHS = ["/admin/"]
+
+# A CDN or caching proxy in front (uppfoljning/pagecache.py): citizens' pages say
+# `public, max-age=0, s-maxage=CDN_MAX_AGE, stale-while-revalidate=CDN_STALE_SECONDS,
+# stale-if-error=CDN_STALE_SECONDS`. A shared cache keeps a page CDN_MAX_AGE seconds (a
+# save shows through it that much later) and may serve it CDN_STALE_SECONDS longer while
+# it fetches the new one, or while the portal fails; browsers ask every time (ETag, 304).
+# CDN_MAX_AGE=0: pages say no-cache, as without a CDN (the default with DEBUG).
+CDN_MAX_AGE = int(os.getenv("CDN_MAX_AGE", "0" if DEBUG else "60"))
+CDN_STALE_SECONDS = int(os.getenv("CDN_STALE_SECONDS", "300"))

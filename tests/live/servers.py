@@ -3,7 +3,8 @@
 Everything listens on 127.0.0.1 only, runs in processes started (and stopped) here, and
 every step is bounded in time. A TemporaryDatabase is a fresh SQLite file, or a uniquely
 named PostgreSQL database on the server that DATABASE_URL names; a Server is gunicorn
-serving the portal with tests/live/settings.py.
+serving the portal with tests/live/settings.py and production's gunicorn.conf.py (only the
+address, the number of workers and threads, and the log level differ).
 
 This module imports nothing of Django's, so that tests/live/settings.py can import it.
 """
@@ -27,6 +28,7 @@ from urllib.parse import urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
+GUNICORN_CONFIG = ROOT / "gunicorn.conf.py"
 REDIS_URL = os.getenv("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 HOST = "127.0.0.1"
 SETTINGS_MODULE = "tests.live.settings"
@@ -178,12 +180,11 @@ class Server:
     def start(self, timeout: float = 30) -> Server:
         self.port = free_port()
         command = [
-            PYTHON, "-m", "gunicorn", "uppfoljning.wsgi:application",
+            PYTHON, "-m", "gunicorn", "--config", str(GUNICORN_CONFIG),
             "--bind", f"{HOST}:{self.port}",
             "--workers", str(self.workers),
             "--threads", str(self.threads),
             "--worker-class", "gthread" if self.threads > 1 else "sync",
-            "--timeout", "30",
             "--graceful-timeout", "5",
             "--log-level", "warning",
         ]  # fmt: skip
