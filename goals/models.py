@@ -154,20 +154,22 @@ class GoalSections:
     actions: list[dict]
 
 
-@functools.cache
-def _sections_sql() -> str:
-    """A goal's focus areas, links and actions as one UNION of the three small tables:
-    (kind, position, id, title, text, url, start_year, end_year), the goal's id three
-    times as parameters. Plain SQL, written once: the ORM took longer to build and compile
-    this than the database took to answer it."""
+@functools.lru_cache(maxsize=64)
+def _sections_sql(goal_count: int) -> str:
+    """The focus areas, links and actions of `goal_count` goals as one UNION of the three
+    small tables: (goal, kind, position, id, title, text, url, start_year, end_year), the
+    goals' ids given three times as parameters. Plain SQL, written once per size: the ORM
+    took longer to build and compile this than the database took to answer it."""
 
     quote = connection.ops.quote_name
+    goal_ids = ", ".join(["%s"] * goal_count)
 
     def branch(model, kind, *, text=False, url=False, years=False):
         def column(name, shown=True, empty="''"):
             return quote(model._meta.get_field(name).column) if shown else empty
 
         columns = [
+            column("goal"),
             f"'{kind}'",
             column("position"),
             column("id"),
@@ -179,7 +181,7 @@ def _sections_sql() -> str:
         ]
         return (
             f"SELECT {', '.join(columns)} FROM {quote(model._meta.db_table)} "
-            f"WHERE {column('goal')} = %s"
+            f"WHERE {column('goal')} IN ({goal_ids})"
         )
 
     return " UNION ALL ".join(
@@ -189,6 +191,30 @@ def _sections_sql() -> str:
             branch(GoalAction, "action", text=True, url=True),
         ]
     )
+
+
+def goal_sections(goal_ids: list[int]) -> dict[int, GoalSections]:
+    """The focus areas, links and actions of each goal, in order, read in one query: for
+    the goal page (one goal) and the open-data export (all of them) alike."""
+    found = {goal_id: {"focus": [], "link": [], "action": []} for goal_id in goal_ids}
+    if found:
+        with connection.cursor() as cursor:
+            cursor.execute(_sections_sql(len(found)), list(found) * 3)
+            rows = sorted(cursor.fetchall(), key=lambda row: (row[2], row[3]))
+        for goal_id, kind, _position, _id, title, text, url, start_year, end_year in rows:
+            found[goal_id][kind].append(
+                {
+                    "title": title,
+                    "text": text,
+                    "url": url,
+                    "start_year": start_year,
+                    "end_year": end_year,
+                }
+            )
+    return {
+        goal_id: GoalSections(kinds["focus"], kinds["link"], kinds["action"])
+        for goal_id, kinds in found.items()
+    }
 
 
 class Goal(AssessedMixin, models.Model):
@@ -246,21 +272,7 @@ class Goal(AssessedMixin, models.Model):
     @functools.cached_property
     def sections(self) -> GoalSections:
         """The focus areas, links and actions, in order: one query, on first use."""
-        found = {"focus": [], "link": [], "action": []}
-        with connection.cursor() as cursor:
-            cursor.execute(_sections_sql(), [self.pk] * 3)
-            rows = sorted(cursor.fetchall(), key=lambda row: (row[1], row[2]))
-        for kind, _position, _id, title, text, url, start_year, end_year in rows:
-            found[kind].append(
-                {
-                    "title": title,
-                    "text": text,
-                    "url": url,
-                    "start_year": start_year,
-                    "end_year": end_year,
-                }
-            )
-        return GoalSections(found["focus"], found["link"], found["action"])
+        return goal_sections([self.pk])[self.pk]
 
     # The methods below read what GoalQuerySet.with_assignments() prefetched.
 

@@ -12,8 +12,7 @@ same budget as the public pages.
 
 from __future__ import annotations
 
-from django.db import models
-from django.db.models import F, Prefetch, Value
+from django.db.models import Prefetch
 
 from assignments.models import (
     Assessment,
@@ -22,14 +21,12 @@ from assignments.models import (
     ResponsibleBody,
 )
 from goals.models import (
-    FocusArea,
     Goal,
-    GoalAction,
     GoalAssessment,
-    GoalLink,
     Organisation,
     Plan,
     ReportingPeriod,
+    goal_sections,
 )
 from opendata.document import FORMAT, OpenDataError
 
@@ -93,48 +90,12 @@ def _plans_for_export() -> list[Plan]:
 
 
 def _attach_goal_sections(goals: list[Goal]) -> None:
-    """Give each goal its focus areas, links and actions, in order, read in one query.
-
-    The three small tables are read as one UNION rather than three prefetches, which keeps
-    the whole export within ten queries (the limit for every public page) at any size. Each
-    row is a dict of the same columns; a table without a column gives an empty value.
-    """
-    sections = {goal.pk: {"focus": [], "link": [], "action": []} for goal in goals}
-    if goals:
-        no_text, no_year = Value(""), Value(None, output_field=models.IntegerField())
-
-        def rows(model, kind, *, text=no_text, url=no_text, first=no_year, last=no_year):
-            return (
-                model.objects.filter(goal_id__in=sections)
-                .order_by()
-                .values(
-                    goal_ref=F("goal_id"),
-                    kind=Value(kind),
-                    place=F("position"),
-                    ident=F("id"),
-                    heading=F("title"),
-                    body=text,
-                    address=url,
-                    first_year=first,
-                    last_year=last,
-                )
-            )
-
-        union = (
-            rows(FocusArea, "focus", text=F("text"), first=F("start_year"), last=F("end_year"))
-            .union(
-                rows(GoalLink, "link", url=F("url")),
-                rows(GoalAction, "action", text=F("text"), url=F("url")),
-                all=True,
-            )
-            .order_by()
-        )  # sorted below; the models' default ordering names no union column
-        for row in sorted(union, key=lambda row: (row["place"], row["ident"])):
-            sections[row["goal_ref"]][row["kind"]].append(row)
+    """Give each goal its focus areas, links and actions, in order, read in one query
+    (goals.models.goal_sections), which keeps the whole export within ten queries (the
+    limit for every public page) at any size."""
+    sections = goal_sections([goal.pk for goal in goals])
     for goal in goals:
-        found = sections[goal.pk]
-        goal.export_focus, goal.export_links = found["focus"], found["link"]
-        goal.export_actions = found["action"]
+        goal.sections = sections[goal.pk]
 
 
 def _export_plan(plan: Plan) -> dict:
@@ -153,17 +114,19 @@ def _export_goal(goal: Goal) -> dict:
         "description": goal.description,
         "focus": [
             {
-                "title": f["heading"],
-                "start_year": f["first_year"],
-                "end_year": f["last_year"],
-                "text": f["body"],
+                "title": f["title"],
+                "start_year": f["start_year"],
+                "end_year": f["end_year"],
+                "text": f["text"],
             }
-            for f in goal.export_focus
+            for f in goal.sections.focus_areas
         ],
-        "links": [{"title": link["heading"], "url": link["address"]} for link in goal.export_links],
+        "links": [
+            {"title": link["title"], "url": link["url"]} for link in goal.sections.links
+        ],
         "actions": [
-            {"title": a["heading"]} | _compact({"text": a["body"], "url": a["address"]})
-            for a in goal.export_actions
+            {"title": a["title"]} | _compact({"text": a["text"], "url": a["url"]})
+            for a in goal.sections.actions
         ],
         "assessments": [
             {"period": a.period.code, "fulfilment": a.fulfilment, "text": a.text}
