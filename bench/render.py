@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -38,10 +37,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.live.servers import PYTHON, ROOT, TemporaryDatabase, manage, portal_env
+from bench.run import POSTGRES_URL, load_average, postgres_reachable, prepare, say
+from tests.live.servers import PYTHON, ROOT, TemporaryDatabase, portal_env
 
-SEED = ROOT / "fixtures" / "uppsala-goal5.json"
-POSTGRES_URL = os.getenv("BENCH_POSTGRES_URL") or "postgres://root@127.0.0.1:5432/postgres"
 RUNS = 200
 WARM_UP = 30
 HOST = "127.0.0.1"
@@ -91,7 +89,7 @@ class Measurement:
 def measure(runs: int = RUNS, *, profile: str | None = None) -> Measurement:
     """Set up a database of its own, render the pages in a child process, drop it."""
     with tempfile.TemporaryDirectory(prefix="uppfoljning-render-") as folder:
-        postgres = POSTGRES_URL if _postgres_reachable(POSTGRES_URL) else None
+        postgres = POSTGRES_URL if postgres_reachable(POSTGRES_URL) else None
         database = TemporaryDatabase(Path(folder), postgres, prefix="uppfoljning_render")
         env = portal_env(
             database.url,
@@ -101,18 +99,12 @@ def measure(runs: int = RUNS, *, profile: str | None = None) -> Measurement:
         )
         database.create()
         try:
-            for step in [
-                ("migrate", "--noinput"),
-                ("import_plan", str(SEED)),
-                ("generate_data", "--large-goal", "--code", "stor", "--seed", "1"),
-            ]:
-                _say(f"manage.py {' '.join(step)}")
-                manage(env, *step, "--verbosity", "0")
+            prepare(env, static_files=False)
             command = [PYTHON, "-m", "bench.render", "--child", "--runs", str(runs)]
             if profile:
                 command += ["--profile", profile]
-            _say(f"rendering each page {runs} times ({database.engine})")
-            before = _load_average()
+            say(f"rendering each page {runs} times ({database.engine})")
+            before = load_average()
             child = subprocess.run(
                 command,
                 cwd=ROOT,
@@ -132,26 +124,7 @@ def measure(runs: int = RUNS, *, profile: str | None = None) -> Measurement:
     timings = [
         Timing(key, name, target, samples[key]) for key, (name, target) in PAGES.items()
     ]
-    return Measurement(database.engine, runs, timings, f"{before} / {_load_average()}")
-
-
-def _load_average() -> str:
-    """The one-minute load average."""
-    return Path("/proc/loadavg").read_text().split()[0]
-
-
-def _postgres_reachable(url: str) -> bool:
-    import psycopg
-
-    try:
-        with psycopg.connect(url, connect_timeout=2):
-            return True
-    except psycopg.Error:
-        return False
-
-
-def _say(message: str) -> None:
-    print(f"· {message}", file=sys.stderr, flush=True)
+    return Measurement(database.engine, runs, timings, f"{before} / {load_average()}")
 
 
 # --------------------------------------------------------------------------- the child

@@ -154,14 +154,15 @@ def choose_cache(folder: Path) -> dict[str, str]:
     return {"CACHE_DIR": str(folder / "cache")}
 
 
-def prepare(env: dict[str, str]) -> None:
-    """Migrate, seed, add the large goal and collect the static files."""
+def prepare(env: dict[str, str], *, static_files: bool = True) -> None:
+    """Migrate, seed, add the large goal and (for a server) collect the static files."""
     steps = [
         ("migrate", "--noinput"),
         ("import_plan", str(SEED)),
         ("generate_data", "--large-goal", "--code", "stor", "--seed", "1"),
-        ("collectstatic", "--noinput"),
     ]
+    if static_files:
+        steps.append(("collectstatic", "--noinput"))
     for step in steps:
         say(f"manage.py {' '.join(step)}")
         manage(env, *step, "--verbosity", "0")
