@@ -9,6 +9,7 @@ import functools
 import json
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Count, F, Func, OuterRef, Prefetch, Q, Subquery, Value
@@ -16,8 +17,11 @@ from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
 
 from uppfoljning.modeltools import (
+    MAX_DATE,
+    MIN_DATE,
     YEAR_VALIDATORS,
     AssessedMixin,
     ProseField,
@@ -327,6 +331,7 @@ class Assignment(AssessedMixin, models.Model):
     )
 
     objects = AssignmentQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("assignment")
@@ -357,6 +362,15 @@ class Assignment(AssessedMixin, models.Model):
                 "assignment": self.number,
             },
         )
+
+    def is_answered_by(self, body: ResponsibleBody) -> bool:
+        """Whether `body` answers for the assignment: named, or given to all of its kind
+        (the rule AssignmentQuerySet.for_bodies() applies to many)."""
+        if body.kind == BodyKind.COMMITTEE and self.all_committees:
+            return True
+        if body.kind == BodyKind.COMPANY and self.all_companies:
+            return True
+        return self.responsibilities.filter(body=body).exists()
 
     # The methods below read what AssignmentQuerySet.with_public_details() or for_page()
     # prefetched, or with_current_status() annotated.
@@ -430,12 +444,221 @@ class AssignmentResponsibility(models.Model):
         return str(self.body)
 
 
-class Assessment(models.Model):
-    """A bedömning: the traffic-light status of an assignment as of one reporting period."""
+class ReviewState(models.TextChoices):
+    """Where an assessment is in the reporting round: an official writes a draft and
+    submits it, the coordinator approves it (or returns it to draft with a comment), and
+    publishing the period publishes every approved one. A published assessment is an
+    allmän handling: it is never changed or deleted; a correction is a new version that goes
+    through the same review and, once published, supersedes it."""
+
+    DRAFT = "draft", _("draft")
+    SUBMITTED = "submitted", _("submitted")
+    APPROVED = "approved", _("approved")
+    PUBLISHED = "published", _("published")
+    SUPERSEDED = "superseded", _("corrected (superseded)")
+
+    @classmethod
+    def in_review(cls) -> list[str]:
+        """The states of a version not yet published: at most one per subject and period."""
+        return [cls.DRAFT, cls.SUBMITTED, cls.APPROVED]
+
+    @classmethod
+    def permanent(cls) -> list[str]:
+        """The states of what has been public: never changed, never deleted."""
+        return [cls.PUBLISHED, cls.SUPERSEDED]
+
+
+class PermanentRecordError(Exception):
+    """An attempt to change or delete what has been published."""
+
+
+class ReviewedQuerySet(PublishedQuerySet):
+    published_condition = Q(state=ReviewState.PUBLISHED)
+
+    def in_review(self):
+        return self.filter(state__in=ReviewState.in_review())
+
+    def delete(self):
+        if self.filter(state__in=ReviewState.permanent()).exists():
+            raise PermanentRecordError(_("A published assessment can never be deleted."))
+        return super().delete()
+
+    delete.alters_data = True
+    delete.queryset_only = True
+
+
+class AssessmentQuerySet(ReviewedQuerySet):
+    def editable_by(self, user) -> "AssessmentQuerySet":
+        """The assessments a staff user may see and act on in the admin: every one for the
+        coordinator (roles.may_review) and the administrators; an official only those
+        reported by one of their bodies (never another body's, nor the municipality's own).
+
+        The one rule of whose assessment is whose; the admin, the spreadsheet upload and
+        reporting/services.py all ask here."""
+        from assignments.roles import may_review
+
+        if not (user.is_active and user.is_staff):
+            return self.none()
+        if user.is_superuser or may_review(user):
+            return self.all()
+        return self.filter(body__in=user.responsible_bodies.all())
+
+
+class Reviewed(models.Model):
+    """What an assessment of an assignment and of a goal share: its state in the review
+    (ReviewState), the version number that refuses a save based on an older version
+    (optimistic locking), the coordinator's comment when returned, the decision it rests
+    on, and for a correction the version it corrects and why.
+
+    `content_fields` are what a published version never changes; save() and delete()
+    refuse it (PermanentRecordError), as ReviewedQuerySet.delete() does in bulk."""
+
+    content_fields: tuple[str, ...] = ()
+
+    state = models.CharField(
+        _("state"), max_length=12, choices=ReviewState, default=ReviewState.DRAFT
+    )
+    is_published = models.GeneratedField(
+        expression=Q(state=ReviewState.PUBLISHED),
+        output_field=models.BooleanField(),
+        db_persist=True,
+        verbose_name=_("published"),
+    )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    review_comment = ProseField(
+        _("comment from the coordinator"),
+        max_length=5000,
+        blank=True,
+        help_text=_("Why the assessment was returned, for the official to act on."),
+    )
+    corrects = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="correction",
+        verbose_name=_("corrects"),
+        help_text=_("The published version that this version corrects."),
+    )
+    correction_reason = ProseField(
+        _("reason for the correction"),
+        max_length=5000,
+        blank=True,
+        help_text=_("Shown on the public page with the date of the correction."),
+    )
+    decision_date = models.DateField(_("decision date"), null=True, blank=True)
+    decision_reference = models.CharField(
+        _("diary number"),
+        max_length=100,
+        blank=True,
+        help_text=_("Diarienummer, e.g. KSN-2022-00123."),
+    )
+    decision_paragraph = models.CharField(
+        _("protocol paragraph"), max_length=50, blank=True, help_text=_("E.g. § 123.")
+    )
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, editable=False)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            self._refuse_change_of_permanent()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        stored = type(self)._default_manager.filter(pk=self.pk).values_list("state", flat=True)
+        if set(stored) & set(ReviewState.permanent()):
+            raise PermanentRecordError(_("A published assessment can never be deleted."))
+        return super().delete(*args, **kwargs)
+
+    @classmethod
+    def review_constraints(cls, prefix: str) -> list[models.BaseConstraint]:
+        """The constraints of every reviewed model: its states, a reason for every
+        correction, a publication time for whatever has been published, a decision date in
+        range."""
+        return [
+            models.CheckConstraint(
+                condition=Q(state__in=ReviewState.values), name=f"{prefix}_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(corrects__isnull=True) | ~Q(correction_reason=""),
+                name=f"{prefix}_correction_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state__in=ReviewState.permanent()) | Q(published_at__isnull=False),
+                name=f"{prefix}_published_at_set",
+            ),
+            models.CheckConstraint(
+                condition=Q(decision_date__isnull=True)
+                | Q(decision_date__gte=MIN_DATE, decision_date__lte=MAX_DATE),
+                name=f"{prefix}_decision_date_range",
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name=f"{prefix}_version_positive"),
+        ]
+
+    @property
+    def state_choice(self) -> ReviewState:
+        return ReviewState(self.state)
+
+    @property
+    def is_permanent(self) -> bool:
+        return self.state in ReviewState.permanent()
+
+    @property
+    def is_returned(self) -> bool:
+        """A draft that the coordinator sent back with a comment."""
+        return self.state == ReviewState.DRAFT and bool(self.review_comment)
+
+    @property
+    def has_decision(self) -> bool:
+        """Whether the assessment cites the decision it rests on (shown on the public page)."""
+        return bool(self.decision_date or self.decision_reference or self.decision_paragraph)
+
+    def _refuse_change_of_permanent(self) -> None:
+        """A published version may only become superseded: its content never changes."""
+        columns = {name: self._meta.get_field(name).attname for name in self.content_fields}
+        stored = (
+            type(self)._default_manager.filter(pk=self.pk)
+            .values(*columns.values(), "state")
+            .first()
+        )
+        if stored is None or stored["state"] not in ReviewState.permanent():
+            return
+        changed = [name for name, col in columns.items() if getattr(self, col) != stored[col]]
+        allowed_move = stored["state"] == self.state or (
+            stored["state"] == ReviewState.PUBLISHED and self.state == ReviewState.SUPERSEDED
+        )
+        if changed or not allowed_move:
+            raise PermanentRecordError(
+                _("A published assessment can never be changed; correct it with a new version.")
+            )
+
+
+class Assessment(Reviewed):
+    """A bedömning: the traffic-light status of an assignment as of one reporting period.
+
+    Reported by one of the bodies that answer for the assignment (`body`); for an assignment
+    given to several bodies, each reports its own part. An assessment without a body is the
+    municipality's own (imported, or entered by the coordinator)."""
+
+    content_fields = (
+        "assignment",
+        "period",
+        "body",
+        "status",
+        "text",
+        "corrects",
+        "correction_reason",
+        "decision_date",
+        "decision_reference",
+        "decision_paragraph",
+    )
 
     assignment = models.ForeignKey(
         Assignment,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="assessments",
         verbose_name=_("assignment"),
     )
@@ -445,29 +668,64 @@ class Assessment(models.Model):
         related_name="assignment_assessments",
         verbose_name=_("reporting period"),
     )
+    body = models.ForeignKey(
+        ResponsibleBody,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assessments",
+        verbose_name=_("reported by"),
+    )
     status = models.CharField(_("status"), max_length=20, choices=AssessmentStatus)
-    text = ProseField(_("assessment"), max_length=20000)
-    is_published = models.BooleanField(
-        _("published"), default=False, help_text=_("Drafts are never shown to the public.")
+    text = ProseField(
+        _("assessment"),
+        max_length=20000,
+        help_text=_(
+            "What has been done, and for yellow or red why the assignment is not on track."
+        ),
     )
 
-    objects = PublishedQuerySet.as_manager()
+    objects = AssessmentQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["is_published"])
 
     class Meta:
         verbose_name = _("assessment")
         verbose_name_plural = _("assessments")
         ordering = ["assignment", "-period__date"]
-        permissions = [("publish_assessment", _("Can publish assessments"))]
+        permissions = [("publish_assessment", _("Can review and publish assessments"))]
         constraints = [
-            models.UniqueConstraint(
-                fields=["assignment", "period"], name="assignments_assessment_one_per_period"
-            ),
+            *Reviewed.review_constraints("assignments_assessment"),
             choices_constraint("status", AssessmentStatus),
+            models.CheckConstraint(condition=~Q(text=""), name="assignments_assessment_has_text"),
+            *[
+                models.UniqueConstraint(
+                    fields=fields,
+                    condition=Q(state__in=states, body__isnull=fields == ["assignment", "period"]),
+                    name=f"assignments_assessment_one_{label}_{suffix}",
+                )
+                for fields, suffix in (
+                    (["assignment", "period", "body"], "per_body"),
+                    (["assignment", "period"], "own"),
+                )
+                for states, label in (
+                    ([ReviewState.PUBLISHED], "published"),
+                    (ReviewState.in_review(), "in_review"),
+                )
+            ],
         ]
 
     def __str__(self):
+        if self.body_id:
+            return f"{self.assignment} ({self.period}, {self.body})"
         return f"{self.assignment} ({self.period})"
 
     @property
     def status_choice(self) -> AssessmentStatus:
         return AssessmentStatus(self.status)
+
+    def clean(self):
+        super().clean()
+        if self.body_id and self.assignment_id and not self.assignment.is_answered_by(self.body):
+            raise ValidationError(
+                {"body": _("This body does not answer for the assignment.")}
+            )

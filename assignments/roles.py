@@ -2,13 +2,15 @@
 
 Each role is a group of users that an administrator gives to staff users in the admin. The
 groups hold exactly the permissions listed here: apply_roles() creates or updates them, the
-data migration 0002_staff_groups applies them to a new database, and
+data migration 0002_staff_groups applies them to a new database, later migrations (0003,
+0006) re-apply them when a role changed, and
 
     python manage.py apply_roles
 
-re-applies them to an existing one (after a role changes here, or after someone changed a
-group by hand in the admin). Which assignments a user may act on is not a permission but
-`Assignment.objects.editable_by(user)`: the bodies the user is an official of.
+re-applies them to an existing one (after someone changed a group by hand in the admin).
+Which assignments and assessments a user may act on is not a permission but
+`Assignment.objects.editable_by(user)` and `Assessment.objects.editable_by(user)`: the
+bodies the user is an official of, or all of them for the coordinator (may_review).
 
 Superusers (the administrators) hold every permission without a group.
 """
@@ -19,8 +21,8 @@ from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
 from django.db import DEFAULT_DB_ALIAS
 
-# The permission to make content public, and to change or delete what is public: whoever
-# lacks it enters drafts only, and sees published assessments read-only.
+# The permission to make content public, and to review what officials submit: whoever lacks
+# it writes drafts of their own bodies' assessments and submits them.
 PUBLISH_PERMISSION = "assignments.publish_assessment"
 
 
@@ -31,49 +33,74 @@ class Role:
     permissions: frozenset[str]  # "app_label.codename"
 
 
+def _manage(*models: str) -> frozenset[str]:
+    """View, add, change and delete of each "app_label.model"."""
+    return frozenset(
+        f"{model.split('.')[0]}.{action}_{model.split('.')[1]}"
+        for model in models
+        for action in ("view", "add", "change", "delete")
+    )
+
+
 OFFICIALS = Role(
     name="Handläggare",
     summary=(
-        "Officials of a committee or company: enter draft assessments of the assignments "
-        "their bodies answer for; see the goals, periods and bodies they need for that."
+        "Officials of a committee or company: write, save and submit the assessments of "
+        "the assignments their bodies answer for, in a period open for reporting; see the "
+        "plans, goals, assignments, periods and bodies they need for that, and change none."
     ),
     permissions=frozenset(
         {
-            "assignments.view_assignment",
             "assignments.view_assessment",
             "assignments.add_assessment",
             "assignments.change_assessment",
+            "assignments.view_assignment",
             "assignments.view_responsiblebody",
+            "goals.view_plan",
             "goals.view_goal",
             "goals.view_reportingperiod",
         }
     ),
 )
 
-PUBLISHERS = Role(
-    name="Publicister",
+COORDINATORS = Role(
+    name="Samordnare",
     summary=(
-        "Publishers: what officials may, and also publish (and correct) assessments, enter "
-        "the goal assessments, and publish or withdraw plans and goals."
+        "The coordinator at the municipal executive office: manages plans, goals, "
+        "assignments, bodies and reporting periods; writes the goal assessments; reviews "
+        "the officials' assessments, returns them with a comment, approves and publishes."
     ),
-    permissions=OFFICIALS.permissions
-    | {
-        PUBLISH_PERMISSION,
-        "goals.view_goalassessment",
-        "goals.add_goalassessment",
-        "goals.change_goalassessment",
-        "goals.view_plan",
-        "goals.change_plan",
-        "goals.change_goal",
-    },
+    permissions=_manage(
+        "goals.plan",
+        "goals.goal",
+        "goals.focusarea",
+        "goals.goallink",
+        "goals.goalaction",
+        "goals.reportingperiod",
+        "goals.goalassessment",
+        "assignments.assignment",
+        "assignments.assignmentresponsibility",
+        "assignments.responsiblebody",
+        "assignments.assessment",
+    )
+    | {PUBLISH_PERMISSION},
 )
 
-ROLES: tuple[Role, ...] = (OFFICIALS, PUBLISHERS)
+ROLES: tuple[Role, ...] = (OFFICIALS, COORDINATORS)
+
+# The coordinators' group was called this before the reporting round (migration 0006).
+FORMER_COORDINATORS_NAME = "Publicister"
 
 
 def may_publish(user) -> bool:
-    """Whether the user may make content public, and change or delete what is public."""
+    """Whether the user may make content public: the coordinator and the administrators."""
     return user.has_perm(PUBLISH_PERMISSION)
+
+
+def may_review(user) -> bool:
+    """Whether the user is the coordinator (or an administrator): reviews, returns,
+    approves and publishes the assessments of every body."""
+    return user.is_active and user.is_staff and may_publish(user)
 
 
 def apply_roles(
@@ -122,6 +149,24 @@ def apply_roles(
         if should != had:
             group.permissions.set([found[name] for name in should])
     return changes
+
+
+def rename_group(apps, old: str, new: str, *, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Rename the group `old` to `new` with its members. When both exist, the members of
+    `old` join `new` and `old` is deleted: no group with a role's former permissions stays
+    behind. Nothing happens when `old` does not exist."""
+    Group = apps.get_model("auth", "Group")
+    groups = Group.objects.using(using)
+    former = groups.filter(name=old).first()
+    if former is None:
+        return
+    current = groups.filter(name=new).first()
+    if current is None:
+        former.name = new
+        former.save(update_fields=["name"])
+        return
+    current.user_set.add(*former.user_set.all())
+    former.delete()
 
 
 def remove_roles(apps=global_apps, *, using: str = DEFAULT_DB_ALIAS) -> None:

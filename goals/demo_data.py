@@ -34,6 +34,7 @@ from assignments.models import (
     AssignmentResponsibility,
     BodyKind,
     ResponsibleBody,
+    ReviewState,
 )
 from goals.models import (
     FocusArea,
@@ -42,6 +43,7 @@ from goals.models import (
     GoalAssessment,
     GoalLink,
     Organisation,
+    PeriodState,
     Plan,
     ReportingPeriod,
 )
@@ -49,6 +51,8 @@ from uppfoljning.modeltools import unique_slug
 
 PERIOD_MONTHS = [(4, 30, "April"), (8, 31, "Augusti"), (12, 31, "December")]
 TERM_YEARS = 3
+# When the generated assessments count as published: fixed, so that a seed gives the same data.
+PUBLISHED_AT = datetime.datetime(2020, 1, 1, 12, tzinfo=datetime.UTC)
 
 COMMITTEES = [
     ("KS", "Kommunstyrelsen"),
@@ -434,7 +438,9 @@ class Generator:
         wanted = period_dates(start_year, self.spec.periods)
         existing = ReportingPeriod.objects.in_bulk([d for d, _ in wanted], field_name="date")
         new = [
-            ReportingPeriod(code=date.strftime("%Y-%m"), name=name, date=date)
+            ReportingPeriod(
+                code=date.strftime("%Y-%m"), name=name, date=date, state=PeriodState.PUBLISHED
+            )
             for date, name in wanted
             if date not in existing
         ]
@@ -505,7 +511,8 @@ class Generator:
             fulfilment=fulfilment,
             text=self.words.text((1, 2), opening=opening),
             assignments_summary=self.words.paragraph() if self.rng.random() < 0.7 else "",
-            is_published=True,
+            state=ReviewState.PUBLISHED,
+            published_at=PUBLISHED_AT,
         )
 
     # -- assignments
@@ -564,7 +571,8 @@ class Generator:
                     period=period,
                     status=status,
                     text=self.words.text((1, 2), opening=opening),
-                    is_published=not draft,
+                    state=ReviewState.DRAFT if draft else ReviewState.PUBLISHED,
+                    published_at=None if draft else PUBLISHED_AT,
                 )
             )
         return rows

@@ -9,8 +9,9 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
 
-from assignments.models import AssessmentStatus, Assignment
+from assignments.models import AssessmentStatus, Assignment, Reviewed, ReviewedQuerySet
 from uppfoljning.modeltools import (
     HTTP_URL_VALIDATORS,
     MAX_DATE,
@@ -80,6 +81,7 @@ class Plan(models.Model):
     )
 
     objects = PlanQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("plan")
@@ -106,12 +108,41 @@ class Plan(models.Model):
         return reverse("goals:plan", kwargs={"plan": self.slug})
 
 
+class PeriodState(models.TextChoices):
+    """Where a reporting period is in its round: planned, open for reporting (officials
+    write and submit), closed (the coordinator reviews), published (its approved
+    assessments are public)."""
+
+    PLANNED = "planned", _("planned")
+    OPEN = "open", _("open for reporting")
+    CLOSED = "closed", _("closed for reporting")
+    PUBLISHED = "published", _("published")
+
+
+class ReportingPeriodQuerySet(models.QuerySet):
+    def open_for_reporting(self):
+        return self.filter(state=PeriodState.OPEN)
+
+
 class ReportingPeriod(models.Model):
-    """A reporting period ("Augusti 2022") and the date its assessments speak for."""
+    """A reporting period ("Augusti 2022"), the date its assessments speak for, its
+    reporting deadline and its state in the round (PeriodState)."""
 
     code = models.CharField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=500)
     date = models.DateField(_("as-of date"), unique=True)
+    deadline = models.DateField(
+        _("reporting deadline"),
+        null=True,
+        blank=True,
+        help_text=_("The last day for the officials to submit their assessments."),
+    )
+    state = models.CharField(
+        _("state"), max_length=10, choices=PeriodState, default=PeriodState.PLANNED
+    )
+
+    objects = ReportingPeriodQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("reporting period")
@@ -122,10 +153,25 @@ class ReportingPeriod(models.Model):
                 condition=Q(date__gte=MIN_DATE, date__lte=MAX_DATE),
                 name="goals_reportingperiod_date_range",
             ),
+            models.CheckConstraint(
+                condition=Q(deadline__isnull=True)
+                | Q(deadline__gte=MIN_DATE, deadline__lte=MAX_DATE),
+                name="goals_reportingperiod_deadline_range",
+            ),
+            choices_constraint("state", PeriodState),
         ]
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_open(self) -> bool:
+        """Whether officials may write and submit assessments of this period."""
+        return self.state == PeriodState.OPEN
+
+    @property
+    def state_choice(self) -> PeriodState:
+        return PeriodState(self.state)
 
 
 class GoalQuerySet(PublishedQuerySet):
@@ -234,6 +280,7 @@ class Goal(AssessedMixin, models.Model):
     )
 
     objects = GoalQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("goal")
@@ -371,11 +418,27 @@ class Fulfilment(models.TextChoices):
     NOT = "not", pgettext_lazy("fulfilment", "not achieved")
 
 
-class GoalAssessment(models.Model):
-    """How far a goal is judged to be achieved, as of one reporting period."""
+class GoalAssessment(Reviewed):
+    """How far a goal is judged to be achieved, as of one reporting period, and why.
+
+    Written by the coordinator and reviewed like an assignment's assessment (Reviewed):
+    publishing the period publishes it; once published it is corrected by a new version."""
+
+    content_fields = (
+        "goal",
+        "period",
+        "fulfilment",
+        "text",
+        "assignments_summary",
+        "corrects",
+        "correction_reason",
+        "decision_date",
+        "decision_reference",
+        "decision_paragraph",
+    )
 
     goal = models.ForeignKey(
-        Goal, on_delete=models.CASCADE, related_name="assessments", verbose_name=_("goal")
+        Goal, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("goal")
     )
     period = models.ForeignKey(
         ReportingPeriod,
@@ -384,25 +447,36 @@ class GoalAssessment(models.Model):
         verbose_name=_("reporting period"),
     )
     fulfilment = models.CharField(_("fulfilment"), max_length=10, choices=Fulfilment)
-    text = ProseField(_("assessment"), max_length=20000)
+    text = ProseField(
+        _("justification"),
+        max_length=20000,
+        help_text=_("Why the goal is judged to be achieved to this degree."),
+    )
     assignments_summary = ProseField(
         _("summary of the assignments"), max_length=20000, blank=True
     )
-    is_published = models.BooleanField(
-        _("published"), default=False, help_text=_("Drafts are never shown to the public.")
-    )
 
-    objects = PublishedQuerySet.as_manager()
+    objects = ReviewedQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["is_published"])
 
     class Meta:
         verbose_name = _("goal assessment")
         verbose_name_plural = _("goal assessments")
         ordering = ["goal", "-period__date"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["goal", "period"], name="goals_goalassessment_one_per_period"
-            ),
+            *Reviewed.review_constraints("goals_goalassessment"),
             choices_constraint("fulfilment", Fulfilment),
+            models.CheckConstraint(condition=~Q(text=""), name="goals_goalassessment_has_text"),
+            models.UniqueConstraint(
+                fields=["goal", "period"],
+                condition=Q(state="published"),
+                name="goals_goalassessment_one_published",
+            ),
+            models.UniqueConstraint(
+                fields=["goal", "period"],
+                condition=Q(state__in=["draft", "submitted", "approved"]),
+                name="goals_goalassessment_one_in_review",
+            ),
         ]
 
     def __str__(self):

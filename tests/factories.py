@@ -9,6 +9,8 @@ import datetime
 import itertools
 from pathlib import Path
 
+from django.utils import timezone
+
 from assignments.models import (
     Assessment,
     AssessmentStatus,
@@ -16,6 +18,7 @@ from assignments.models import (
     AssignmentResponsibility,
     BodyKind,
     ResponsibleBody,
+    ReviewState,
 )
 from goals import demo_data
 from goals.models import (
@@ -24,6 +27,7 @@ from goals.models import (
     GoalAction,
     GoalAssessment,
     Organisation,
+    PeriodState,
     Plan,
     ReportingPeriod,
 )
@@ -63,7 +67,12 @@ def make_goal(plan: Plan | None = None, **fields) -> Goal:
 def make_period(**fields) -> ReportingPeriod:
     n = next(_sequence)
     date = fields.pop("date", None) or datetime.date(2000, 1, 1) + datetime.timedelta(days=31 * n)
-    fields = {"code": date.strftime("%Y-%m") + f"-{n}", "name": f"Period {n}", **fields}
+    fields = {
+        "code": date.strftime("%Y-%m") + f"-{n}",
+        "name": f"Period {n}",
+        "state": PeriodState.PUBLISHED,
+        **fields,
+    }
     return ReportingPeriod.objects.create(date=date, **fields)
 
 
@@ -85,25 +94,33 @@ def make_assignment(goal: Goal | None = None, bodies=(), **fields) -> Assignment
     return assignment
 
 
+def _review_fields(fields: dict) -> dict:
+    """`is_published=False` (default True) as the state it stands for, unless a state is
+    given: a published record has a publication time."""
+    published = fields.pop("is_published", True)
+    state = fields.setdefault("state", ReviewState.PUBLISHED if published else ReviewState.DRAFT)
+    if state in ReviewState.permanent():
+        fields.setdefault("published_at", timezone.now())
+    return fields
+
+
 def make_assessment(assignment=None, period=None, **fields) -> Assessment:
-    fields = {
-        "status": AssessmentStatus.ON_TRACK,
-        "text": "Arbetet pågår enligt plan.",
-        "is_published": True,
-        **fields,
-    }
+    fields = _review_fields(
+        {"status": AssessmentStatus.ON_TRACK, "text": "Arbetet pågår enligt plan.", **fields}
+    )
     return Assessment.objects.create(
         assignment=assignment or make_assignment(), period=period or make_period(), **fields
     )
 
 
 def make_goal_assessment(goal=None, period=None, **fields) -> GoalAssessment:
-    fields = {
-        "fulfilment": Fulfilment.LARGELY,
-        "text": "Målet bedöms bli i hög grad uppfyllt.",
-        "is_published": True,
-        **fields,
-    }
+    fields = _review_fields(
+        {
+            "fulfilment": Fulfilment.LARGELY,
+            "text": "Målet bedöms bli i hög grad uppfyllt.",
+            **fields,
+        }
+    )
     return GoalAssessment.objects.create(
         goal=goal or make_goal(), period=period or make_period(), **fields
     )
@@ -188,7 +205,7 @@ def build_portal(
     assignment = _add_assignments_of_every_kind(goal, reporting, body, committees, companies)
     _add_actions(goal)
     GoalAssessment.objects.filter(goal=goal, period=reporting[-1]).update(
-        is_published=False, text=DRAFT_GOAL_ASSESSMENT
+        state=ReviewState.DRAFT, published_at=None, text=DRAFT_GOAL_ASSESSMENT
     )
     _add_unpublished(plan, reporting[-1], body, code=f"{code}-beredning")
     return Portal(
