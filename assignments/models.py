@@ -149,15 +149,29 @@ class AssignmentQuerySet(models.QuerySet):
             condition |= Q(all_companies=True)
         return self.filter(condition)
 
+    def reportable_in(self, period) -> "AssignmentQuerySet":
+        """The assignments to report on in `period` (Assignment.is_reportable_in(), as a
+        filter): of published goals of published plans whose years include the period's
+        year, and not added in a later year."""
+        year = period.date.year
+        return (
+            self.public()
+            .filter(goal__plan__start_year__lte=year, goal__plan__end_year__gte=year)
+            .filter(Q(added_year__isnull=True) | Q(added_year__lte=year))
+        )
+
     def editable_by(self, user) -> "AssignmentQuerySet":
-        """The assignments a staff user may act on: all for a superuser, else their bodies'.
+        """The assignments a staff user may act on: all for the coordinator
+        (roles.may_review) and the administrators, else their bodies'.
 
         The one rule of who may work on which assignment; the admin's lists, forms, actions
         and autocomplete all ask here.
         """
+        from assignments.roles import may_review
+
         if not (user.is_active and user.is_staff):
             return self.none()
-        if user.is_superuser:
+        if user.is_superuser or may_review(user):
             return self.all()
         return self.for_bodies(user.responsible_bodies.all())
 
@@ -361,6 +375,19 @@ class Assignment(AssessedMixin, models.Model):
                 "slug": goal.slug,
                 "assignment": self.number,
             },
+        )
+
+    def is_reportable_in(self, period) -> bool:
+        """Whether the assignment is to be reported on in `period`: the one rule of which
+        assignments make a reporting round (Att rapportera, the spreadsheet, the reminders),
+        which AssignmentQuerySet.reportable_in() applies to many. Reads goal.plan."""
+        year = period.date.year
+        plan = self.goal.plan
+        return (
+            self.goal.is_published
+            and plan.is_published
+            and plan.start_year <= year <= plan.end_year
+            and (self.added_year is None or self.added_year <= year)
         )
 
     def is_answered_by(self, body: ResponsibleBody) -> bool:

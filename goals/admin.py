@@ -1,11 +1,21 @@
-"""Admin for plans, goals, reporting periods and goal assessments."""
+"""Admin for the organisation, plans and goals.
+
+Reporting periods and goal assessments move through the reporting round, so their admin
+lives with it (reporting/admin.py); a goal lists its goal assessments read-only.
+"""
 
 from django.contrib import admin, messages
-from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from assignments.admin import PublicationGuard, PublicationGuardInline
+from assignments.admin import (
+    HistoryAdmin,
+    LogEntryNamesHidden,
+    PublicationGuard,
+    PublicationGuardInline,
+    assessment_list,
+    review_state_label,
+)
 from assignments.models import Assignment
 from goals.models import (
     FocusArea,
@@ -15,12 +25,11 @@ from goals.models import (
     GoalLink,
     Organisation,
     Plan,
-    ReportingPeriod,
 )
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(LogEntryNamesHidden, admin.ModelAdmin):
     list_display = ["name", "website"]
 
     def has_add_permission(self, request):
@@ -50,7 +59,7 @@ class GoalInline(PublicationGuardInline, admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(NewStartsUnpublished, PublicationGuard, admin.ModelAdmin):
+class PlanAdmin(NewStartsUnpublished, PublicationGuard, HistoryAdmin):
     list_display = ["name", "code", "start_year", "end_year", "is_published"]
     list_filter = ["is_published"]
     search_fields = ["name", "code"]
@@ -59,13 +68,6 @@ class PlanAdmin(NewStartsUnpublished, PublicationGuard, admin.ModelAdmin):
 
     def is_public(self, obj):
         return obj.is_published
-
-
-@admin.register(ReportingPeriod)
-class ReportingPeriodAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "date"]
-    search_fields = ["name", "code"]
-    date_hierarchy = "date"
 
 
 class FocusAreaInline(admin.StackedInline):
@@ -86,12 +88,6 @@ class GoalActionInline(admin.StackedInline):
     ordering = ["position"]
 
 
-class GoalAssessmentInline(PublicationGuardInline, admin.StackedInline):
-    model = GoalAssessment
-    extra = 0
-    ordering = ["-period__date"]
-
-
 class AssignmentInline(admin.TabularInline):
     model = Assignment
     fields = ["number", "title", "all_committees", "all_companies", "added_year"]
@@ -100,22 +96,22 @@ class AssignmentInline(admin.TabularInline):
     ordering = ["number"]
 
     def get_queryset(self, request):
-        editable = Assignment.objects.editable_by(request.user).values("pk")
-        return super().get_queryset(request).filter(pk__in=editable)
+        visible = Assignment.objects.editable_by(request.user).values("pk")
+        return super().get_queryset(request).filter(pk__in=visible)
 
 
 @admin.register(Goal)
-class GoalAdmin(NewStartsUnpublished, PublicationGuard, admin.ModelAdmin):
+class GoalAdmin(NewStartsUnpublished, PublicationGuard, HistoryAdmin):
     list_display = ["__str__", "plan", "is_published", "is_public"]
     list_filter = ["plan", "is_published"]
     search_fields = ["title", "tagline", "description"]
     list_select_related = ["plan"]
     ordering = ["-plan__start_year", "number"]
+    readonly_fields = ["goal_assessments_overview"]
     inlines = [
         FocusAreaInline,
         GoalLinkInline,
         GoalActionInline,
-        GoalAssessmentInline,
         AssignmentInline,
     ]
 
@@ -123,17 +119,32 @@ class GoalAdmin(NewStartsUnpublished, PublicationGuard, admin.ModelAdmin):
     def is_public(self, obj):
         return obj.is_published and obj.plan.is_published
 
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        fields = [name for name in fields if name != "goal_assessments_overview"]
+        if obj is not None and request.user.has_perm("goals.view_goalassessment"):
+            fields.append("goal_assessments_overview")
+        return fields
 
-@admin.register(GoalAssessment)
-class GoalAssessmentAdmin(PublicationGuard, admin.ModelAdmin):
-    list_display = ["goal", "period", "fulfilment", "short_text", "is_published"]
-    list_filter = ["period", "fulfilment", "is_published", "goal__plan"]
-    search_fields = ["text", "goal__title"]
-    list_select_related = ["goal", "period"]
-    autocomplete_fields = ["goal"]
-    ordering = ["-period__date", "goal__number"]
-    drafts_are_private = True
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None and request.user.has_perm("goals.view_goalassessment"):
+            obj.listed_assessments = list(
+                GoalAssessment.objects.filter(goal=obj)
+                .select_related("period")
+                .order_by("-period__date", "-pk")
+            )
+        return obj
 
-    @admin.display(description=_("assessment"))
-    def short_text(self, obj):
-        return Truncator(obj.text).chars(80)
+    @admin.display(description=_("goal assessments"))
+    def goal_assessments_overview(self, obj):
+        """The goal's assessments, newest period first; each is written and reviewed on
+        its own page."""
+        return assessment_list(
+            getattr(obj, "listed_assessments", []),
+            [
+                (gettext("reporting period"), lambda a: a.period),
+                (gettext("fulfilment"), lambda a: a.get_fulfilment_display()),
+                (gettext("state"), review_state_label),
+            ],
+        )

@@ -2,9 +2,14 @@
 
 What is public, and only that: published plans that have at least one published goal
 (``Plan.objects.with_published_content()``), their published goals, every assignment of
-those goals, and the published goal and assignment assessments. Draft plans, draft goals
-and draft assessments never leave the portal. Bodies and reporting periods are the
-format's code lists and are exported whole.
+those goals, and the published versions of the goal and assignment assessments. Draft
+plans, draft goals and assessments in review never leave the portal, nor does a version
+that a correction superseded. Bodies and reporting periods are the format's code lists
+and are exported whole.
+
+The format holds one assessment per assignment and period. Where the bodies that answer
+for an assignment each published their own part, the parts become that one entry by
+``combined_assessment()`` (the municipality's own assessment, when there is one, alone).
 
 The export runs ten queries at any size (EXPORT_QUERIES; a test holds it to that), the
 same budget as the public pages.
@@ -12,10 +17,13 @@ same budget as the public pages.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+
 from django.db.models import Prefetch
 
 from assignments.models import (
     Assessment,
+    AssessmentStatus,
     Assignment,
     AssignmentResponsibility,
     ResponsibleBody,
@@ -33,6 +41,67 @@ from opendata.document import FORMAT, OpenDataError
 # organisation, bodies, periods, plans, goals, goal assessments, assignments, their
 # bodies, their assessments, and the goals' focus areas, links and actions (one UNION).
 EXPORT_QUERIES = 10
+
+# The statuses from the most severe to the least: the status of an assignment's parts
+# together is the most severe of theirs.
+SEVERITY = (
+    AssessmentStatus.NOT_CARRIED_OUT,
+    AssessmentStatus.DELAYED,
+    AssessmentStatus.ON_TRACK,
+    AssessmentStatus.COMPLETED,
+)
+
+
+def combined_assessment(
+    parts: Sequence[Assessment], named_body_ids: Sequence[int]
+) -> tuple[str, str]:
+    """The one (status, text) of an assignment in one period, from its published parts.
+
+    `parts` are the published assessments of the assignment in the period (each with its
+    `body`), `named_body_ids` the ids of the bodies named on the assignment, in order.
+
+    - The municipality's own assessment (no body), when there is one, alone.
+    - Otherwise a single part as it is; several parts together: the most severe of their
+      statuses (not carried out, delayed, on track, completed), and each part's text as
+      a paragraph "<body's name>: <text>", in the order the bodies are named on the
+      assignment, then (a body that answers for it as one of all committees or
+      companies) by the body's name; blank lines between them.
+
+    The one rule of what an assignment's parts say together: the export and the import
+    (which compares the file with it) both ask here.
+    """
+    if not parts:
+        raise ValueError("an assignment's assessment of a period needs at least one part")
+    own = [part for part in parts if part.body_id is None]
+    if own:
+        return own[0].status, own[0].text
+    if len(parts) == 1:
+        return parts[0].status, parts[0].text
+    position = {body_id: index for index, body_id in enumerate(named_body_ids)}
+    ordered = sorted(
+        parts,
+        key=lambda part: (
+            position.get(part.body_id, len(position)),
+            part.body.name,
+            part.body.code,
+        ),
+    )
+    status = min((part.status for part in parts), key=SEVERITY.index)
+    return status, "\n\n".join(f"{part.body.name}: {part.text}" for part in ordered)
+
+
+def combined_by_period(
+    assessments: Iterable[Assessment], named_body_ids: Sequence[int]
+) -> list[tuple[int, str, str]]:
+    """(period id, status, text) of each period that `assessments` (published, with their
+    bodies) assess, by combined_assessment(), in the order each period first appears."""
+    parts: dict[int, list[Assessment]] = {}
+    for assessment in assessments:
+        parts.setdefault(assessment.period_id, []).append(assessment)
+    return [
+        (period_id, *combined_assessment(found, named_body_ids))
+        for period_id, found in parts.items()
+    ]
 
 
 def export_document() -> dict:
@@ -54,7 +123,9 @@ def export_document() -> dict:
 def _plans_for_export() -> list[Plan]:
     """Public plans with their published goals and everything the format shows, prefetched."""
     published_assessments = (
-        Assessment.objects.published().select_related("period").order_by("period__date")
+        Assessment.objects.published()
+        .select_related("period", "body")
+        .order_by("period__date", "pk")
     )
     assignments = Assignment.objects.order_by("number").prefetch_related(
         Prefetch(
@@ -142,19 +213,24 @@ def _export_goal(goal: Goal) -> dict:
 
 
 def _export_assignment(assignment: Assignment) -> dict:
+    responsibilities = assignment.export_responsibilities
     required = {
         "number": assignment.number,
         "title": assignment.title,
-        "bodies": [r.body.code for r in assignment.export_responsibilities],
+        "bodies": [r.body.code for r in responsibilities],
     }
+    periods = {a.period_id: a.period.code for a in assignment.export_assessments}
+    combined = combined_by_period(
+        assignment.export_assessments, [r.body_id for r in responsibilities]
+    )
     optional = {
         "all_committees": assignment.all_committees,
         "all_companies": assignment.all_companies,
         "added_year": assignment.added_year,
         "expected_completion_year": assignment.expected_completion_year,
         "assessments": [
-            {"period": a.period.code, "status": a.status, "text": a.text}
-            for a in assignment.export_assessments
+            {"period": periods[period_id], "status": status, "text": text}
+            for period_id, status, text in combined
         ],
     }
     return required | _compact(optional)

@@ -6,24 +6,41 @@ code, a goal by plan and number, an assignment by plan, goal and number, an asse
 its goal or assignment and its period. A goal's focus areas, links and actions, and an
 assignment's list of bodies, are fields of their record, compared and replaced whole.
 
+Assessments are reviewed records (assignments.models.Reviewed): what the portal has
+published is permanent. The format's assessment of an assignment in a period is what the
+export shows: the municipality's own published version, or else the published parts of
+the bodies together (opendata.export.combined_assessment); of a goal in a period, its
+published version. Versions in review (draft, submitted, approved) are not part of the
+format: the import neither reads nor changes them. An import never changes or deletes a
+published version: where the file differs, it publishes a new version that corrects the
+municipality's own (which stays, superseded and readable), or, where only the bodies'
+parts are published, the municipality's own beside them.
+
 An import never silently undoes work done in the portal. It remembers what it wrote
 (opendata.models.ImportedRecord: a digest of every field's value) and decides, record by
 record of the file:
 
 - *create*: no such row, and no import made one before. Plans, goals and assessments from
-  a file are created published: the file is published data.
-- *unchanged*: the row already holds the file's values. Nothing is written (the first
-  import into a database that has no memory yet adopts such a row: from then on it counts
-  as imported).
-- *update*: the row still holds what the last import wrote, and the file says something
-  else: the fields that differ are written in place.
-- *conflict*, left as it is: the row differs from what the last import wrote (staff
-  edited or unpublished it), or it was made in the portal, never imported, and differs
-  from the file, or the portal deleted a row that an import had made (it stays deleted,
-  with everything under it). The report names the record and its fields; with
-  ``overwrite=True`` the file's values are written instead.
+  a file are created published (and new periods in the state published): the file is
+  published data.
+- *unchanged*: the portal already holds the file's values. Nothing is written (the first
+  import into a database that has no memory yet adopts such a record: from then on it
+  counts as imported).
+- *update*: the portal still holds what the last import wrote, and the file says
+  something else: the fields that differ are written in place; an assessment gets a new
+  published version (see above).
+- *conflict*, left as it is: the record differs from what the last import wrote (staff
+  edited or unpublished it, or corrected an assessment with a newer version), or it was
+  made in the portal, never imported, and differs from the file, or the portal deleted a
+  row that an import had made (it stays deleted, with everything under it). The report
+  names the record and its fields; with ``overwrite=True`` the file's values are written
+  instead. An assessment whose correction is in review in the portal is left as it is
+  even then: the correction under way would otherwise correct a superseded version.
 
-What the file does not mention is left alone. ``dry_run=True`` runs the same import in a
+What the file does not mention is left alone; nothing is ever deleted but a goal's focus
+areas, links and actions and an assignment's list of bodies, which the file replaces whole.
+Every row is written with save(), so that django-simple-history records it, with the
+change reason IMPORT_HISTORY_REASON. ``dry_run=True`` runs the same import in a
 transaction that is rolled back: the report says what would happen; nothing is written.
 """
 
@@ -32,7 +49,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,6 +63,8 @@ from assignments.models import (
     Assignment,
     AssignmentResponsibility,
     ResponsibleBody,
+    Reviewed,
+    ReviewState,
 )
 from goals.models import (
     FocusArea,
@@ -54,10 +73,12 @@ from goals.models import (
     GoalAssessment,
     GoalLink,
     Organisation,
+    PeriodState,
     Plan,
     ReportingPeriod,
 )
 from opendata.document import OpenDataError
+from opendata.export import combined_assessment
 from opendata.models import ImportedRecord
 from opendata.validation import load_path, validate
 
@@ -71,6 +92,10 @@ GOAL_SECTIONS: dict[str, tuple[type[models.Model], str]] = {
 }
 # Fields of a record that are lists of rows, not columns of its own row.
 LIST_FIELDS = {*GOAL_SECTIONS, "bodies"}
+# Why an imported assessment supersedes the published one it differs from (shown on the
+# public page), and why the history has a new entry for a row that an import wrote.
+IMPORT_CORRECTION_REASON = "Rättad genom import av öppna data."
+IMPORT_HISTORY_REASON = "Import av öppna data"
 
 
 @dataclass(frozen=True)
@@ -212,12 +237,14 @@ class _Importer:
         wanted: dict,
         *,
         parent: bool = False,
+        written_as: str = "",
     ) -> list[str] | None:
         """The fields to write for one record (all of them for a new row), or None to leave it.
 
         `current` is what the portal holds (None: no row), `wanted` what the file says;
         the memory of the last import tells who changed what (see the module's docstring).
-        Adds the decision to the report.
+        `written_as` says how an update is written when not in place (a reviewed record's
+        new version). Adds the decision to the report.
         """
         memory_key = _record_key(model, key)
         last = self.memory.get(memory_key)
@@ -242,13 +269,14 @@ class _Importer:
             edited = [
                 name for name in wanted if name in last and last[name] != _digest(current.get(name))
             ]
-            conflict = edited and f"changed in the portal since the last import ({_join(edited)})"
+            how = "corrected" if issubclass(model, Reviewed) else "changed"
+            conflict = edited and f"{how} in the portal since the last import ({_join(edited)})"
         if conflict and not self.overwrite:
             note = f"{conflict}; the file would change {_join(differing)}; left as it is"
             self._note(CONFLICT, path, record, tuple(differing), note)
             return None
-        note = f"{conflict}; overwritten (--overwrite)" if conflict else ""
-        self._note(UPDATE, path, record, tuple(differing), note)
+        notes = [f"{conflict}; overwritten (--overwrite)" if conflict else "", written_as]
+        self._note(UPDATE, path, record, tuple(differing), "; ".join(filter(None, notes)))
         self._remember_values(memory_key, wanted, last)
         return differing
 
@@ -290,12 +318,64 @@ class _Importer:
             columns["date"] = datetime.date.fromisoformat(columns["date"])
         if row is None:
             row = model(**keys, **columns)
-            row.save()  # a plan or body gets its slug here, by the portal's one slug rule
+            _save_with_history(row)  # a plan or body gets its slug here, by the portal's rule
         elif columns:
             for name, value in columns.items():
                 setattr(row, name, value)
-            row.save(update_fields=list(columns))
+            _save_with_history(row, update_fields=list(columns))
         return row
+
+    @staticmethod
+    def _publish(model: type[Reviewed], row: Reviewed | None, values: dict, **keys) -> Reviewed:
+        """Publish an assessment with `values`: a new one, or, where the municipality's own
+        is published with other values (`row`), a correction of it (a published assessment
+        is never changed in place: the earlier version stays, superseded)."""
+        now = timezone.now()
+        version = model(**keys, **values, state=ReviewState.PUBLISHED, published_at=now)
+        if row is not None:
+            row.state = ReviewState.SUPERSEDED
+            _save_with_history(row, update_fields=["state"])
+            version.corrects = row
+            version.correction_reason = IMPORT_CORRECTION_REASON
+            for name in ("decision_date", "decision_reference", "decision_paragraph"):
+                setattr(version, name, getattr(row, name))
+        _save_with_history(version)
+        return version
+
+    def _reviewed(
+        self,
+        model: type[Reviewed],
+        key: tuple,
+        path: str,
+        record: str,
+        held: _Held | None,
+        wanted: dict,
+        **subject,
+    ) -> None:
+        """Decide and write one assessment record (see the module's docstring): a new
+        published version when the file differs, never a change in place; nothing while a
+        correction of the published version is in review in the portal."""
+        if held is None:
+            own, current, written_as = None, None, ""
+        else:
+            own, current = held.own, held.values
+            written_as = (
+                "published as a new version that corrects the portal's"
+                if own is not None
+                else "published as the municipality's own, beside the bodies' parts"
+            )
+            differing = tuple(name for name in wanted if current.get(name) != wanted[name])
+            if held.correcting is not None and differing:
+                note = (
+                    f"a correction of it is in review in the portal ({held.correcting.state}); "
+                    f"the file would change {_join(differing)}; left as it is, also with "
+                    "--overwrite, until the correction is published or withdrawn"
+                )
+                self._note(CONFLICT, path, record, differing, note)
+                return
+        fields = self._decide(model, key, path, record, current, wanted, written_as=written_as)
+        if fields is not None:
+            self._publish(model, own, wanted, **subject)
 
     # -- the document, top-down
 
@@ -332,7 +412,8 @@ class _Importer:
                 ReportingPeriod, (code,), f"periods[{index}]", f"period {code!r}", current, wanted
             )
             if fields is not None:
-                row = self._save(ReportingPeriod, row, wanted, fields, code=code)
+                state = {} if row else {"state": PeriodState.PUBLISHED}
+                row = self._save(ReportingPeriod, row, wanted, fields, code=code, **state)
             self.periods[code] = row
 
     def _plans(self, items: list[dict]) -> None:
@@ -370,8 +451,11 @@ class _Importer:
                     "focus_areas",
                     "links",
                     "actions",
-                    "assessments",
-                    "assignments__assessments",
+                    Prefetch("assessments", queryset=_unsuperseded(GoalAssessment)),
+                    Prefetch(
+                        "assignments__assessments",
+                        queryset=_unsuperseded(Assessment).select_related("body"),
+                    ),
                     Prefetch(
                         "assignments__responsibilities",
                         queryset=AssignmentResponsibility.objects.select_related("body"),
@@ -426,24 +510,28 @@ class _Importer:
     def _goal_assessments(
         self, goal: Goal, item: dict, goal_path: str, context: tuple, *, is_new: bool
     ) -> None:
-        existing = {} if is_new else {a.period_id: a for a in goal.assessments.all()}
+        held = {} if is_new else _held_by_period(goal.assessments.all(), _goal_assessment_values)
         for index, entry in enumerate(item.get("assessments", [])):
             code, path = entry["period"], f"{goal_path}.assessments[{index}]"
             record = f"assessment of goal {goal.number} of plan {context[0]!r} for period {code!r}"
             period = self._period_or_conflict(code, path, record)
             if period is None:
                 continue
-            row = existing.get(period.pk)
             wanted = {
                 "fulfilment": entry["fulfilment"],
                 "text": entry["text"],
                 "assignments_summary": entry.get("assignments_summary", ""),
-                "is_published": True,
             }
-            current = row and {name: getattr(row, name) for name in wanted}
-            fields = self._decide(GoalAssessment, (*context, code), path, record, current, wanted)
-            if fields is not None:
-                self._save(GoalAssessment, row, wanted, fields, goal=goal, period=period)
+            self._reviewed(
+                GoalAssessment,
+                (*context, code),
+                path,
+                record,
+                held.get(period.pk),
+                wanted,
+                goal=goal,
+                period=period,
+            )
 
     def _assignments(
         self, goal: Goal, item: dict, goal_path: str, context: tuple, *, is_new: bool
@@ -481,7 +569,12 @@ class _Importer:
                 continue  # deleted in the portal: left out with its assessments
             else:
                 assignment = row
-            self._assessments(assignment, entry, path, (*context, number), is_new=row is None)
+            if fields is not None and "bodies" in fields:
+                named = [self.bodies[code].pk for code in wanted["bodies"]]
+            else:
+                named = [r.body_id for r in row.responsibilities.all()] if row else []
+            context_ = (*context, number)
+            self._assessments(assignment, entry, path, context_, named, is_new=row is None)
 
     def _replace_bodies(self, assignment: Assignment, codes: list[str], *, existed: bool) -> None:
         if existed:
@@ -492,9 +585,25 @@ class _Importer:
         )
 
     def _assessments(
-        self, assignment: Assignment, item: dict, assignment_path: str, context: tuple, *, is_new
+        self,
+        assignment: Assignment,
+        item: dict,
+        assignment_path: str,
+        context: tuple,
+        named_body_ids: list[int],
+        *,
+        is_new: bool,
     ) -> None:
-        existing = {} if is_new else {a.period_id: a for a in assignment.assessments.all()}
+        """The assignment's assessments; `named_body_ids` are the bodies named on it, in
+        order, as they are after this import (the order of the parts combined)."""
+        held = (
+            {}
+            if is_new
+            else _held_by_period(
+                assignment.assessments.all(),
+                lambda parts: _assessment_values(parts, named_body_ids),
+            )
+        )
         for index, entry in enumerate(item.get("assessments", [])):
             code, path = entry["period"], f"{assignment_path}.assessments[{index}]"
             record = (
@@ -504,12 +613,17 @@ class _Importer:
             period = self._period_or_conflict(code, path, record)
             if period is None:
                 continue
-            row = existing.get(period.pk)
-            wanted = {"status": entry["status"], "text": entry["text"], "is_published": True}
-            current = row and {name: getattr(row, name) for name in wanted}
-            fields = self._decide(Assessment, (*context, code), path, record, current, wanted)
-            if fields is not None:
-                self._save(Assessment, row, wanted, fields, assignment=assignment, period=period)
+            wanted = {"status": entry["status"], "text": entry["text"]}
+            self._reviewed(
+                Assessment,
+                (*context, code),
+                path,
+                record,
+                held.get(period.pk),
+                wanted,
+                assignment=assignment,
+                period=period,
+            )
 
     def _period_or_conflict(self, code: str, path: str, record: str) -> ReportingPeriod | None:
         period = self.periods[code]
@@ -517,6 +631,64 @@ class _Importer:
             note = f"its period {code!r} was deleted in the portal; left out"
             self._note(CONFLICT, path, record, note=note)
         return period
+
+
+@dataclass(frozen=True)
+class _Held:
+    """What the portal holds of one assessment record of the format (an assignment's or a
+    goal's assessment of one period), of which something is published."""
+
+    values: dict  # what the format shows: the file is compared with these
+    own: Reviewed | None  # the municipality's own published version, which a new one corrects
+    correcting: Reviewed | None  # a correction of `own` in review in the portal
+
+
+def _unsuperseded(model: type[Reviewed]) -> models.QuerySet:
+    """The versions the import looks at: the published ones and those in review."""
+    return model._default_manager.exclude(state=ReviewState.SUPERSEDED)
+
+
+def _held_by_period(
+    versions: Iterable[Reviewed], values_of: Callable[[list[Reviewed]], dict]
+) -> dict[int, _Held]:
+    """What the portal holds of each period of which a version is published, by period id;
+    `values_of` gives the format's values of a period's published versions."""
+    published: dict[int, list[Reviewed]] = {}
+    in_review: dict[int, Reviewed] = {}
+    for version in versions:
+        if version.state == ReviewState.PUBLISHED:
+            published.setdefault(version.period_id, []).append(version)
+        elif version.corrects_id is not None:
+            in_review[version.corrects_id] = version
+    held = {}
+    for period_id, found in published.items():
+        own = next((v for v in found if getattr(v, "body_id", None) is None), None)
+        correcting = in_review.get(own.pk) if own is not None else None
+        held[period_id] = _Held(values_of(found), own, correcting)
+    return held
+
+
+def _assessment_values(parts: list[Assessment], named_body_ids: list[int]) -> dict:
+    """The format's values of an assignment's published parts in one period."""
+    status, text = combined_assessment(parts, named_body_ids)
+    return {"status": status, "text": text}
+
+
+def _goal_assessment_values(published: list[GoalAssessment]) -> dict:
+    """The format's values of a goal's published assessment of one period."""
+    [assessment] = published
+    return {
+        "fulfilment": assessment.fulfilment,
+        "text": assessment.text,
+        "assignments_summary": assessment.assignments_summary,
+    }
+
+
+def _save_with_history(row: models.Model, **options) -> None:
+    """Save `row` as every import write is saved: one by one, so that django-simple-history
+    records it (a bulk write would not), and with the import as the change's reason."""
+    row._change_reason = IMPORT_HISTORY_REASON
+    row.save(**options)
 
 
 def _current_goal(goal: Goal) -> dict:

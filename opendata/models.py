@@ -2,9 +2,9 @@
 
 An import compares three things for every record of a file: what the portal holds now,
 what the file says, and what the last import wrote (an ImportedRecord). Only the third
-tells a record that staff edited, unpublished or deleted since the last import from one
-that the import itself left behind, so that a re-import never silently undoes work done
-in the portal (see opendata/importer.py).
+tells a record that staff edited, unpublished, deleted or (an assessment) corrected with a
+newer version since the last import from one that the import itself left behind, so that
+a re-import never silently undoes work done in the portal (see opendata/importer.py).
 
 Records are found by the format's natural keys, not by foreign keys: the memory outlives
 the row, so that a row deleted in the portal is recognised as deleted rather than as

@@ -215,11 +215,14 @@ def assessment_create(*, assessment: Assessment, user) -> Assessment:
     """Save a new draft made by assessment_start() and filled in by the official."""
     _require(assessment.pk is None, _("The assessment already exists."))
     body = assessment.body
-    started = assessment_start(
-        assignment=assessment.assignment, period=assessment.period, body=body, user=user
-    )
-    if started.pk is not None and started.pk != assessment.pk:
-        # Someone started it meanwhile: save into theirs with the usual check.
+    subject = {"assignment": assessment.assignment, "period": assessment.period, "body": body}
+    existing = Assessment.objects.in_review().filter(**subject).first()
+    if existing is not None:
+        # Someone started it meanwhile: never save over their text.
+        raise StaleVersionError(existing, _changes_since(existing, 0))
+    started = assessment_start(**subject, user=user)
+    if started.pk is not None:
+        # A draft started from the previous period's: this user's own, just made.
         return assessment_save(
             assessment=started,
             user=user,
@@ -338,8 +341,7 @@ def assessment_correct(*, assessment, user, reason: str):
         _require_reviewer(user)
     else:
         _require(
-            may_review(user)
-            or Assessment.objects.editable_by(user).filter(pk=stored.pk).exists(),
+            may_review(user) or Assessment.objects.editable_by(user).filter(pk=stored.pk).exists(),
             _("You can only correct your own committee's or company's assessments."),
         )
     pending = type(stored)._default_manager.in_review().filter(corrects=stored).first()
@@ -465,7 +467,6 @@ def period_counts(period: ReportingPeriod) -> dict[str, int]:
             state__in=[ReviewState.DRAFT, ReviewState.SUBMITTED]
         ).count()
     return counts
-
 
 
 @transaction.atomic

@@ -335,3 +335,41 @@ def _add_unpublished(plan: Plan, period: ReportingPeriod, body, *, code: str) ->
         period,
         text=HIDDEN_ASSESSMENT,
     )
+
+
+def wipe_portal() -> None:
+    """Empty the portal: every plan, goal, assignment, assessment, period, body and the
+    organisation, the history of each, and the open-data import's memory.
+
+    The portal itself never deletes a published assessment (an allmän handling), nor what
+    one belongs to; only a test empties a database, with raw deletes that skip that guard
+    (and that write no history of their own): children before parents, and of the
+    assessments each correction before the version it corrects."""
+    from django.db import connection
+
+    from goals.models import FocusArea, GoalLink
+    from opendata.models import ImportedRecord
+
+    def raw_delete(model) -> None:
+        model._base_manager.all()._raw_delete(connection.alias)
+
+    for model in (Assessment, GoalAssessment):
+        while model._base_manager.exists():
+            model._base_manager.filter(correction=None)._raw_delete(connection.alias)
+    for model in (
+        AssignmentResponsibility,
+        Assignment,
+        FocusArea,
+        GoalLink,
+        GoalAction,
+        Goal,
+        Plan,
+        ReportingPeriod,
+        ResponsibleBody.officials.through,
+        ResponsibleBody,
+        Organisation,
+        ImportedRecord,
+    ):
+        raw_delete(model)
+    for model in (Assessment, GoalAssessment, Assignment, Goal, Plan, ReportingPeriod):
+        raw_delete(model.history.model)

@@ -4,7 +4,8 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
-from assignments.models import Assessment, AssessmentStatus, BodyKind
+from assignments.models import Assessment, AssessmentStatus, BodyKind, ReviewState
+from goals.models import PeriodState
 from tests import factories as f
 
 ADMIN_MODELS = [
@@ -27,22 +28,15 @@ EXPECTED_STATUS = {
     },
     "Handläggare": {
         "list": {
-            **dict.fromkeys(ADMIN_MODELS, 403),
-            "goals/goal": 200,
-            "goals/reportingperiod": 200,
-            "assignments/responsiblebody": 200,
-            "assignments/assignment": 200,
-            "assignments/assessment": 200,
+            **dict.fromkeys(ADMIN_MODELS, 200),
+            "goals/organisation": 403,
+            "goals/goalassessment": 403,
         },
         "add": {**dict.fromkeys(ADMIN_MODELS, 403), "assignments/assessment": 200},
     },
-    "Publicister": {
+    "Samordnare": {
         "list": {**dict.fromkeys(ADMIN_MODELS, 200), "goals/organisation": 403},
-        "add": {
-            **dict.fromkeys(ADMIN_MODELS, 403),
-            "goals/goalassessment": 200,
-            "assignments/assessment": 200,
-        },
+        "add": {**dict.fromkeys(ADMIN_MODELS, 200), "goals/organisation": 403},
     },
 }
 
@@ -59,13 +53,23 @@ def test_it_opens_every_admin_list_and_form_in_swedish(admin_client, seed):
     index = admin_client.get("/admin/").content.decode()
     for name in ["Inriktningsmål", "Uppdrag", "Bedömningar", "Uppföljningsperioder", "Planer"]:
         assert name in index
+    for app in ("Planer och mål", "Uppdrag och bedömningar"):  # the apps' names
+        assert app in index
     for model in ADMIN_MODELS:
         assert admin_client.get(f"/admin/{model}/").status_code == 200, model
         expected = EXPECTED_STATUS["superuser"]["add"][model]
         assert admin_client.get(f"/admin/{model}/add/").status_code == expected, model
 
 
-@pytest.mark.parametrize("role", ["superuser", "Handläggare", "Publicister"])
+def test_it_says_choose_in_swedish_in_every_empty_select(admin_client, seed):
+    html = admin_client.get("/admin/assignments/assessment/add/").content.decode()
+    assert "- Välj ett alternativ -" in html
+    assert "Select an option" not in html and "---------" not in html
+    listing = admin_client.get("/admin/assignments/assessment/").content.decode()
+    assert "Select an option" not in listing  # the actions' menu
+
+
+@pytest.mark.parametrize("role", ["superuser", "Handläggare", "Samordnare"])
 def test_it_opens_exactly_the_lists_and_add_forms_of_each_role(client, seed, role):
     if role == "superuser":
         user = User.objects.create_superuser("admin2", password="x")
@@ -80,14 +84,16 @@ def test_it_opens_exactly_the_lists_and_add_forms_of_each_role(client, seed, rol
     assert found == EXPECTED_STATUS[role]
 
 
-def test_it_edits_assessments_inline_on_the_assignment(admin_client, seed):
+def test_it_lists_the_assessments_read_only_on_the_assignment(admin_client, seed):
     from assignments.models import Assignment
 
     assignment = Assignment.objects.get(number=5)
     page = admin_client.get(reverse("admin:assignments_assignment_change", args=[assignment.pk]))
     html = page.content.decode()
-    assert "Arbetet är ännu ej påbörjat" in html
-    assert "assessments-0-status" in html
+    assessment = assignment.assessments.get()
+    assert reverse("admin:assignments_assessment_change", args=[assessment.pk]) in html
+    assert assessment.get_status_display() in html
+    assert "assessments-0-status" not in html and 'name="text"' not in html
     assert "responsibilities-0-body" in html
 
 
@@ -105,21 +111,24 @@ def test_it_shows_an_official_only_their_own_bodys_assessments(client, official)
     other = f.make_body(code="SCN", kind=BodyKind.COMMITTEE)
     own.officials.add(official)
     goal = f.make_goal()
-    mine = f.make_assessment(f.make_assignment(goal, bodies=[own]), text="Vårt uppdrag")
-    for_all = f.make_assessment(f.make_assignment(goal, all_committees=True), text="Allas uppdrag")
-    theirs = f.make_assessment(f.make_assignment(goal, bodies=[other]), text="Deras uppdrag")
+    mine = f.make_assessment(f.make_assignment(goal, bodies=[own]), body=own, text="Vårt")
+    shared = f.make_assignment(goal, all_committees=True)
+    for_all = f.make_assessment(shared, body=own, text="Vår del av allas uppdrag")
+    their_part = f.make_assessment(shared, for_all.period, body=other, text="Deras del")
+    theirs = f.make_assessment(f.make_assignment(goal, bodies=[other]), body=other)
+    municipalitys = f.make_assessment(shared, text="Kommunens egen")
     client.force_login(official)
 
     listing = client.get("/admin/assignments/assessment/")
     assert listing.status_code == 200
     shown = {a.pk for a in listing.context["cl"].result_list}
     assert shown == {mine.pk, for_all.pk}
-    url = reverse("admin:assignments_assessment_change", args=[mine.pk])
-    assert client.get(url).status_code == 200
-    url = reverse("admin:assignments_assessment_change", args=[for_all.pk])
-    assert client.get(url).status_code == 200
-    url = reverse("admin:assignments_assessment_change", args=[theirs.pk])
-    assert client.get(url).status_code == 302  # redirected away: not theirs to see
+    for assessment in (mine, for_all):
+        url = reverse("admin:assignments_assessment_change", args=[assessment.pk])
+        assert client.get(url).status_code == 200
+    for assessment in (their_part, theirs, municipalitys):
+        url = reverse("admin:assignments_assessment_change", args=[assessment.pk])
+        assert client.get(url).status_code == 302  # redirected away: not theirs to see
 
 
 def test_it_does_not_let_an_official_publish_or_pick_another_bodys_assignment(client, official):
@@ -129,11 +138,18 @@ def test_it_does_not_let_an_official_publish_or_pick_another_bodys_assignment(cl
     goal = f.make_goal()
     mine = f.make_assignment(goal, bodies=[own])
     theirs = f.make_assignment(goal, bodies=[other])
-    period = f.make_period()
+    period = f.make_period(state=PeriodState.OPEN)
     client.force_login(official)
     add = reverse("admin:assignments_assessment_add")
 
-    data = {"period": period.pk, "status": "on_track", "text": "Pågår.", "is_published": "on"}
+    data = {
+        "period": period.pk,
+        "body": own.pk,
+        "status": "on_track",
+        "text": "Pågår.",
+        "is_published": "on",
+        "state": "published",
+    }
     response = client.post(add, {**data, "assignment": theirs.pk})
     assert response.status_code == 200  # the form is shown again with an error
     assert not Assessment.objects.filter(assignment=theirs).exists()
@@ -142,56 +158,41 @@ def test_it_does_not_let_an_official_publish_or_pick_another_bodys_assignment(cl
     assert response.status_code == 302
     saved = Assessment.objects.get(assignment=mine)
     assert saved.status == AssessmentStatus.ON_TRACK
-    assert saved.is_published is False  # publishing needs its own permission
+    assert saved.state == ReviewState.DRAFT and saved.is_published is False
 
 
 def test_it_refuses_a_second_assessment_for_the_same_period(admin_client, db):
-    existing = f.make_assessment()
+    existing = f.make_assessment(period=f.make_period(state=PeriodState.OPEN), is_published=False)
     response = admin_client.post(
         reverse("admin:assignments_assessment_add"),
         {
             "assignment": existing.assignment.pk,
             "period": existing.period.pk,
+            "body": "",
             "status": "delayed",
             "text": "En andra bedömning.",
         },
     )
     assert response.status_code == 200
-    assert "finns redan" in response.content.decode()
+    assert response.context["adminform"].form.non_field_errors()
     assert Assessment.objects.count() == 1
+    assert Assessment.objects.get().text == existing.text
 
 
-def test_it_publishes_selected_assessments_with_the_permission(admin_client, db):
-    draft = f.make_assessment(is_published=False)
-    response = admin_client.post(
-        "/admin/assignments/assessment/",
-        {"action": "publish", "_selected_action": [draft.pk]},
-    )
-    assert response.status_code == 302
-    draft.refresh_from_db()
-    assert draft.is_published
-
-
-def test_it_lets_a_publisher_publish_what_officials_entered(client, db):
-    publisher = User.objects.create_user("publicist", password="x", is_staff=True)
-    publisher.groups.add(Group.objects.get(name="Publicister"))
+def test_it_gives_the_coordinator_the_review_actions_and_officials_none(client, official):
     body = f.make_body()
-    body.officials.add(publisher)
-    draft = f.make_assessment(f.make_assignment(bodies=[body]), is_published=False)
-    client.force_login(publisher)
-    response = client.post(
-        "/admin/assignments/assessment/",
-        {"action": "publish", "_selected_action": [draft.pk]},
-    )
-    assert response.status_code == 302
-    draft.refresh_from_db()
-    assert draft.is_published
-
-
-def test_it_gives_officials_no_publish_action(client, official):
+    body.officials.add(official)
+    f.make_assessment(f.make_assignment(bodies=[body]), body=body)  # lists show no actions
+    coordinator = User.objects.create_user("samordnare", password="x", is_staff=True)
+    coordinator.groups.add(Group.objects.get(name="Samordnare"))
+    client.force_login(coordinator)
+    html = client.get("/admin/assignments/assessment/").content.decode()
+    assert 'value="approve_selected"' in html and 'value="publish_selected"' in html
     client.force_login(official)
     html = client.get("/admin/assignments/assessment/").content.decode()
-    assert 'value="publish"' not in html
+    assert 'value="submit_selected"' in html
+    for action in ("approve_selected", "publish_selected", "publish", "delete_selected"):
+        assert f'value="{action}"' not in html
 
 
 def test_it_refuses_a_web_address_with_a_port_that_cannot_exist(admin_client, db):
@@ -218,7 +219,7 @@ def test_it_stores_the_line_breaks_a_browser_sends_as_plain_newlines(admin_clien
         "description": "Första stycket.\r\n\r\nAndra stycket.",
         "is_published": "on",
     }
-    for prefix in ("focus_areas", "links", "actions", "assessments", "assignments"):
+    for prefix in ("focus_areas", "links", "actions", "assignments"):
         data |= {f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0}
     response = admin_client.post(f"/admin/goals/goal/{goal.pk}/change/", data)
     assert response.status_code == 302, response.context["adminform"].form.errors

@@ -1,5 +1,6 @@
 """Who sees what in the admin: every list, form, action, inline and autocomplete asks
-Assignment.objects.editable_by(user), and an official sees no other official's name."""
+Assignment.objects.editable_by(user) and Assessment.objects.editable_by(user) (the
+coordinator sees everything), and an official sees no other official's name."""
 
 import pytest
 from django.contrib.auth.models import Group, User
@@ -7,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from assignments.models import Assessment, Assignment, BodyKind
-from goals.models import Goal
+from goals.models import Goal, PeriodState
 from tests import factories as f
 
 
@@ -35,11 +36,21 @@ class World:
         self.committees = f.make_assignment(
             self.goal, all_committees=True, title="Nämndernas uppdrag"
         )
-        self.period = f.make_period()
-        self.drafts = {
-            a.pk: f.make_assessment(a, self.period, is_published=False)
-            for a in (self.mine, self.theirs, self.companies, self.committees)
+        self.period = f.make_period(state=PeriodState.OPEN)
+        reporters = {
+            self.mine: self.own,
+            self.theirs: self.other,
+            self.companies: self.company,
+            self.committees: self.own,
         }
+        self.drafts = {
+            a.pk: f.make_assessment(a, self.period, body=body, is_published=False)
+            for a, body in reporters.items()
+        }
+        # Another committee's part of the assignment given to all committees.
+        self.their_part = f.make_assessment(
+            self.committees, self.period, body=self.other, is_published=False
+        )
 
 
 @pytest.fixture
@@ -72,6 +83,7 @@ def test_it_lists_an_official_only_their_bodies_assignments_and_assessments(offi
     assert {a.pk for a in listing.context["cl"].result_list} == own
     listing = official.get(reverse("admin:assignments_assessment_changelist"))
     assert {a.assignment_id for a in listing.context["cl"].result_list} == own
+    assert world.their_part not in listing.context["cl"].result_list
 
 
 def test_it_lists_a_companys_official_the_assignments_given_to_all_companies(world):
@@ -108,24 +120,37 @@ def test_it_keeps_other_bodies_assignments_and_assessments_from_an_official(offi
             {
                 "assignment": world.mine.pk,
                 "period": world.period.pk,
+                "body": world.own.pk,
                 "status": "delayed",
                 "text": "Flyttad.",
+                "expected_version": 1,
+                "_save": "Spara",
             },
         )
         assert response.status_code == 302
-        assert Assessment.objects.get(pk=draft.pk).assignment_id == assignment.pk
+        stored = Assessment.objects.get(pk=draft.pk)
+        assert (stored.assignment_id, stored.text) == (assignment.pk, draft.text)
 
 
-def test_it_lets_a_publisher_publish_only_their_bodies_assessments(world):
-    client = staff("publicist", "Publicister", world.own)
-    client.post(
-        reverse("admin:assignments_assessment_changelist"),
-        {"action": "publish", "_selected_action": [d.pk for d in world.drafts.values()]},
+def test_it_shows_the_coordinator_every_bodys_assignments_and_assessments(world):
+    client = staff("samordnare", "Samordnare")  # an official of no body
+    listing = client.get(reverse("admin:assignments_assignment_changelist"))
+    assert set(listing.context["cl"].result_list) == set(Assignment.objects.all())
+    listing = client.get(reverse("admin:assignments_assessment_changelist"))
+    assert set(listing.context["cl"].result_list) == set(Assessment.objects.all())
+    assert autocomplete(client) == set(Assignment.objects.values_list("pk", flat=True))
+
+
+def test_it_keeps_another_committees_part_of_a_shared_assignment_from_an_official(
+    official, world
+):
+    url = reverse("admin:assignments_assessment_change", args=[world.their_part.pk])
+    assert official.get(url).status_code == 302
+    response = official.post(
+        url, {"status": "delayed", "text": "Flyttad.", "expected_version": 1, "_save": "1"}
     )
-    published = set(
-        Assessment.objects.filter(is_published=True).values_list("assignment", flat=True)
-    )
-    assert published == {world.mine.pk, world.committees.pk}
+    assert response.status_code == 302
+    assert Assessment.objects.get(pk=world.their_part.pk).text == world.their_part.text
 
 
 def test_it_shows_an_official_only_their_assignments_on_the_goal_page(

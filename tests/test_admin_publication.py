@@ -1,5 +1,7 @@
-"""Publication takes a publisher: an official can neither change, delete nor publish what is
-public, by any path of the admin, forged requests included.
+"""Publication takes the coordinator, and what is published is permanent: an official can
+neither change, delete nor publish what is public, by any path of the admin, forged requests
+included; nobody changes or deletes a published assessment in place (a correction is a new
+version, tests/test_reporting_admin.py).
 
 Each refusal is checked in the database: the published records are exactly as before.
 """
@@ -13,9 +15,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
 
-from assignments.admin import PUBLISHED_NOTE
-from assignments.models import Assessment, AssessmentStatus, BodyKind
-from goals.models import Goal, GoalAssessment, Plan
+from assignments.models import Assessment, AssessmentStatus, BodyKind, ReviewState
+from goals.models import Goal, GoalAssessment, PeriodState, Plan
 from tests import factories as f
 from uppfoljning import pagecache
 
@@ -23,7 +24,7 @@ from uppfoljning import pagecache
 def in_swedish(text) -> str:
     """A text of the interface as the admin shows it (Swedish once translated), escaped."""
     with translation.override("sv"):
-        return escape(str(text))
+        return escape(translation.gettext(text) if isinstance(text, str) else str(text))
 
 
 def staff(username: str, role: str, *extra_permissions: str) -> User:
@@ -47,12 +48,20 @@ class World:
         self.mine = f.make_assignment(self.goal, bodies=[self.own])
         self.theirs = f.make_assignment(self.goal, bodies=[self.other])
         self.period = f.make_period()
-        self.later = f.make_period()
+        self.later = f.make_period(state=PeriodState.OPEN)
         self.published = f.make_assessment(
-            self.mine, self.period, status=AssessmentStatus.ON_TRACK, text="Publicerad text."
+            self.mine,
+            self.period,
+            body=self.own,
+            status=AssessmentStatus.ON_TRACK,
+            text="Publicerad text.",
         )
-        self.draft = f.make_assessment(self.mine, self.later, is_published=False, text="Utkast.")
-        self.their_draft = f.make_assessment(self.theirs, self.later, is_published=False)
+        self.draft = f.make_assessment(
+            self.mine, self.later, body=self.own, is_published=False, text="Utkast."
+        )
+        self.their_draft = f.make_assessment(
+            self.theirs, self.later, body=self.other, is_published=False
+        )
 
     def snapshot(self):
         """Every assessment and goal assessment as it is in the database now."""
@@ -81,11 +90,10 @@ def as_official(client, official):
 
 
 @pytest.fixture
-def as_publisher(world):
-    publisher = staff("publicist", "Publicister")
-    world.own.officials.add(publisher)
+def as_coordinator(world):
+    coordinator = staff("samordnare", "Samordnare")
     client = Client()
-    client.force_login(publisher)
+    client.force_login(coordinator)
     return client
 
 
@@ -105,11 +113,15 @@ def list_url(model) -> str:
 
 
 def assessment_form(assessment: Assessment, **changes) -> dict:
+    """What the change form of `assessment` posts, opened now (at its stored version)."""
+    stored = Assessment.objects.get(pk=assessment.pk)
     fields = {
-        "assignment": assessment.assignment_id,
-        "period": assessment.period_id,
-        "status": assessment.status,
-        "text": assessment.text,
+        "assignment": stored.assignment_id,
+        "period": stored.period_id,
+        "body": stored.body_id or "",
+        "status": stored.status,
+        "text": stored.text,
+        "expected_version": stored.version,
         "_save": "Spara",
     }
     return fields | changes
@@ -175,7 +187,7 @@ def test_it_shows_an_official_a_published_assessment_read_only(as_official, worl
     assert "Publicerad text." in html
     assert 'name="text"' not in html and 'name="status"' not in html
     assert 'name="_save"' not in html
-    assert in_swedish(PUBLISHED_NOTE) in html
+    assert in_swedish("Published: corrected with a new version.") in html
 
 
 def test_it_lets_an_official_edit_their_own_draft(as_official, world):
@@ -210,6 +222,15 @@ def test_it_refuses_an_officials_post_to_a_published_assessment(as_official, wor
     )
 
 
+def test_it_lets_nobody_change_a_published_assessment_in_place(as_coordinator, world):
+    before = world.snapshot()
+    forged = assessment_form(world.published, text="Rättad på plats.", expected_version=1)
+    assert as_coordinator.post(change_url(world.published), forged).status_code == 403
+    html = as_coordinator.get(change_url(world.published)).content.decode()
+    assert 'name="text"' not in html and 'name="_save"' not in html
+    assert world.snapshot() == before
+
+
 def test_it_refuses_an_official_deleting_a_published_assessment(as_official, world):
     before = world.snapshot()
     assert as_official.get(delete_url(world.published)).status_code == 403
@@ -228,8 +249,9 @@ def test_it_offers_an_official_no_bulk_delete_and_ignores_a_forged_one(as_offici
             "_selected_action": [world.published.pk, world.draft.pk],
             "post": "yes",
         },
+        follow=True,
     )
-    assert response.status_code == 200  # the list again: the action is not theirs to take
+    assert in_swedish("No action selected.") in response.content.decode()  # not theirs
     assert world.snapshot() == before
 
 
@@ -252,105 +274,64 @@ def test_it_refuses_a_bulk_delete_of_published_assessments_even_with_delete_perm
     assert Assessment.objects.filter(pk=world.published.pk).exists()
 
 
-def test_it_refuses_an_officials_post_to_the_assignment_page_with_assessments_inline(
-    admin_client, as_official, world
-):
-    page = admin_client.get(change_url(world.mine))
-    prefix = inline_prefix(page, Assessment)
-    index = inline_index(page, Assessment, world.published)
-    forged = posted_form(page) | {
-        f"{prefix}-{index}-text": "Omskriven inline.",
-        f"{prefix}-{index}-status": AssessmentStatus.DELAYED,
-    }
+def test_it_refuses_an_officials_post_to_the_assignment_page(admin_client, as_official, world):
+    forged = posted_form(admin_client.get(change_url(world.mine))) | {"title": "Omskrivet."}
     before = world.snapshot()
     assert as_official.post(change_url(world.mine), forged).status_code == 403
-    deleting = posted_form(page) | {f"{prefix}-{index}-DELETE": "on"}
-    assert as_official.post(change_url(world.mine), deleting).status_code == 403
     assert world.snapshot() == before
+    assert Assessment.objects.get(pk=world.published.pk).assignment.title == world.mine.title
 
 
-def test_it_keeps_published_assessments_read_only_inline_for_whoever_may_not_publish(
-    admin_client, client, world
-):
-    # Someone who may change assignments but not publish: the published rows stay as they are.
-    user = staff("redaktor", "Handläggare", "assignments.change_assignment")
-    world.own.officials.add(user)
-    client.force_login(user)
-    page = client.get(change_url(world.mine))
+def test_it_changes_no_assessment_from_the_assignment_page(as_coordinator, world):
+    # The assignment page lists its assessments read-only: whatever a post says of them,
+    # as the old inline form's fields did, is not a field of the page.
+    page = as_coordinator.get(change_url(world.mine))
     html = page.content.decode()
-    prefix = inline_prefix(page, Assessment)
-    index = inline_index(page, Assessment, world.published)
-    assert f'name="{prefix}-{index}-text"' in html
-    assert all(
-        field.disabled for field in inline_form(page, Assessment, world.published).fields.values()
-    )
-    assert not inline_form(page, Assessment, world.draft).fields["text"].disabled
-    forged = posted_form(admin_client.get(change_url(world.mine))) | {
-        f"{prefix}-{index}-text": "Omskriven inline.",
-        f"{prefix}-{index}-status": AssessmentStatus.DELAYED,
-        f"{prefix}-{index}-is_published": "",
+    assert 'name="assessments-' not in html
+    assert change_url(world.published) in html and change_url(world.draft) in html
+    forged = posted_form(page) | {
+        "assessments-TOTAL_FORMS": "1",
+        "assessments-INITIAL_FORMS": "1",
+        "assessments-0-id": str(world.published.pk),
+        "assessments-0-text": "Omskriven inline.",
+        "assessments-0-DELETE": "on",
     }
     before = world.snapshot()
-    assert client.post(change_url(world.mine), forged).status_code == 302
-    deleting = posted_form(admin_client.get(change_url(world.mine))) | {
-        f"{prefix}-{index}-DELETE": "on"
-    }
-    assert client.post(change_url(world.mine), deleting).status_code == 302
+    assert as_coordinator.post(change_url(world.mine), forged).status_code == 302
     assert world.snapshot() == before
 
 
 def test_it_refuses_moving_a_draft_to_another_bodys_assignment(as_official, world):
-    before = world.snapshot()
     response = as_official.post(
-        change_url(world.draft), assessment_form(world.draft, assignment=world.theirs.pk)
+        change_url(world.draft),
+        assessment_form(world.draft, assignment=world.theirs.pk, body=world.other.pk),
     )
-    assert response.status_code == 200
-    assert response.context["adminform"].form.errors["assignment"]
-    assert world.snapshot() == before
+    assert response.status_code == 302  # saved: what it is an assessment of is not a field
+    stored = Assessment.objects.get(pk=world.draft.pk)
+    assert (stored.assignment, stored.body) == (world.mine, world.own)
 
 
-def test_it_ignores_an_officials_is_published(as_official, world):
-    before = world.snapshot()
+def test_it_ignores_an_officials_is_published_and_state(as_official, world):
     for value in ("1", "on", "true"):
         response = as_official.post(
-            change_url(world.draft), assessment_form(world.draft, is_published=value)
+            change_url(world.draft),
+            assessment_form(world.draft, is_published=value, state="published"),
         )
         assert response.status_code == 302
-    assert world.snapshot() == before
     world.draft.refresh_from_db()
-    assert world.draft.is_published is False
+    assert world.draft.state == ReviewState.DRAFT and world.draft.is_published is False
 
 
 def test_it_ignores_an_officials_forged_publish_action(as_official, world):
     before = world.snapshot()
-    for action in ("publish", "unpublish"):
+    for action in ("publish", "unpublish", "approve_selected", "publish_selected"):
         response = as_official.post(
             list_url(Assessment),
             {"action": action, "_selected_action": [world.draft.pk, world.published.pk]},
+            follow=True,
         )
-        assert response.status_code == 200  # the list again: the action is not theirs to take
+        assert in_swedish("No action selected.") in response.content.decode()  # not theirs
     assert world.snapshot() == before
-
-
-def test_it_lets_a_publisher_correct_publish_and_unpublish(as_publisher, world):
-    response = as_publisher.post(
-        change_url(world.published), assessment_form(world.published, text="Rättad text.")
-    )
-    assert response.status_code == 302
-    world.published.refresh_from_db()
-    assert world.published.text == "Rättad text."
-    assert world.published.is_published is False  # the box was not ticked in the post
-
-    selected = [world.published.pk, world.draft.pk, world.their_draft.pk]
-    as_publisher.post(list_url(Assessment), {"action": "publish", "_selected_action": selected})
-    assert set(Assessment.objects.filter(is_published=True).values_list("pk", flat=True)) == {
-        world.published.pk,
-        world.draft.pk,  # another body's draft is not theirs to publish
-    }
-    as_publisher.post(list_url(Assessment), {"action": "unpublish", "_selected_action": selected})
-    assert not Assessment.objects.filter(is_published=True).exists()
-    entries = LogEntry.objects.filter(object_id=str(world.draft.pk)).order_by("pk")
-    assert [entry.get_change_message() for entry in entries] == ["Ändrade publicerad."] * 2
 
 
 # --------------------------------------------------------------------------- the page cache
@@ -366,8 +347,18 @@ def cache_calls(monkeypatch):
 def test_it_leaves_pages_cached_when_a_draft_is_saved(as_official, world, cache_calls):
     as_official.post(change_url(world.draft), assessment_form(world.draft, text="Nytt."))
     add = reverse("admin:assignments_assessment_add")
-    period = f.make_period()
-    as_official.post(add, assessment_form(world.draft, period=period.pk, text="Ännu ett."))
+    other = f.make_assignment(world.goal, bodies=[world.own])
+    as_official.post(
+        add,
+        {
+            "assignment": other.pk,
+            "period": world.later.pk,
+            "body": world.own.pk,
+            "status": "on_track",
+            "text": "Ännu ett.",
+        },
+    )
+    assert Assessment.objects.filter(assignment=other).exists()
     assert cache_calls == [change_url(world.draft), add]
 
 
@@ -379,19 +370,21 @@ def test_it_leaves_pages_cached_when_a_draft_is_deleted(client, world, cache_cal
     assert cache_calls == [delete_url(world.draft)]
 
 
-def test_it_renews_pages_when_a_save_touches_what_is_published(as_publisher, world, cache_calls):
-    as_publisher.post(
-        change_url(world.published), assessment_form(world.published, is_published="on")
-    )
-    as_publisher.post(
-        change_url(world.draft), assessment_form(world.draft, is_published="on")
-    )  # published now
-    as_publisher.post(change_url(world.published), assessment_form(world.published))  # withdrawn
-    assert cache_calls == []
+def test_it_renews_pages_when_the_period_is_published(
+    as_official, as_coordinator, world, cache_calls
+):
+    step = reverse("admin:assignments_assessment_step", args=[world.draft.pk])
+    as_official.post(step, {"step": "submit"})
+    as_coordinator.post(step, {"step": "approve"})
+    assert cache_calls == [step, step]  # nothing public yet
+    publish = reverse("admin:goals_reportingperiod_publish", args=[world.later.pk])
+    as_coordinator.post(publish, {"confirm": "yes"})
+    assert Assessment.objects.get(pk=world.draft.pk).is_published
+    assert cache_calls == [step, step]
 
 
 def test_a_citizens_cached_page_stays_after_an_officials_draft(
-    as_official, as_publisher, world, page_cache
+    as_official, as_coordinator, world, page_cache
 ):
     client = Client()  # a citizen's: no session
     url = world.goal.get_absolute_url()
@@ -399,11 +392,13 @@ def test_a_citizens_cached_page_stays_after_an_officials_draft(
     assert client.get(url)["X-Page-Cache"] == "hit"
     response = as_official.post(change_url(world.draft), assessment_form(world.draft, text="Ny."))
     assert response.status_code == 302
+    step = reverse("admin:assignments_assessment_step", args=[world.draft.pk])
+    as_official.post(step, {"step": "submit"})
+    as_coordinator.post(step, {"step": "approve"})
     assert client.get(url)["X-Page-Cache"] == "hit"
 
-    as_publisher.post(
-        list_url(Assessment), {"action": "publish", "_selected_action": [world.draft.pk]}
-    )
+    publish = reverse("admin:goals_reportingperiod_publish", args=[world.later.pk])
+    as_coordinator.post(publish, {"confirm": "yes"})
     assert client.get(url)["X-Page-Cache"] == "miss"
 
 
@@ -446,25 +441,20 @@ def test_it_refuses_an_official_every_goal_assessment_page(as_official, world, g
         "post": "yes",
     }
     assert as_official.post(list_url(GoalAssessment), bulk).status_code == 403
-    bulk["action"] = "publish"
+    bulk["action"] = "approve_selected"
     assert as_official.post(list_url(GoalAssessment), bulk).status_code == 403
     assert world.snapshot() == before
 
 
-def test_it_refuses_an_officials_post_to_the_goal_page_with_goal_assessments_inline(
-    admin_client, as_official, world, goal_assessments
-):
-    published, _ = goal_assessments
-    page = admin_client.get(change_url(world.goal))
-    prefix = inline_prefix(page, GoalAssessment)
-    index = inline_index(page, GoalAssessment, published)
-    forged = posted_form(page) | {f"{prefix}-{index}-text": "Omskriven inline."}
+def test_it_refuses_an_officials_post_to_the_goal_page(admin_client, as_official, world):
+    forged = posted_form(admin_client.get(change_url(world.goal))) | {"title": "Nytt mål"}
     before = world.snapshot()
     assert as_official.post(change_url(world.goal), forged).status_code == 403
     assert world.snapshot() == before
+    assert Goal.objects.get(pk=world.goal.pk).title == world.goal.title
 
 
-def test_it_keeps_published_goal_assessments_from_whoever_may_not_publish(
+def test_it_keeps_goal_assessments_from_whoever_is_not_the_coordinator(
     client, world, goal_assessments
 ):
     # Someone given the goal-assessment permissions without the publish permission.
@@ -480,40 +470,50 @@ def test_it_keeps_published_goal_assessments_from_whoever_may_not_publish(
         "fulfilment": "not",
         "text": "Omskriven.",
         "is_published": "on",
+        "expected_version": 1,
     }
     assert client.post(change_url(published), form).status_code == 403
+    assert client.post(change_url(draft), {**form, "period": world.later.pk}).status_code == 403
+    step = reverse("admin:goals_goalassessment_step", args=[draft.pk])
+    client.post(step, {"step": "approve"})
     assert world.snapshot() == before
-    response = client.post(change_url(draft), {**form, "period": world.later.pk})
-    assert response.status_code == 302
-    draft.refresh_from_db()
-    assert draft.text == "Omskriven." and draft.is_published is False
 
 
 # --------------------------------------------------------------------------- plans and goals
 
 
-def test_it_lets_a_publisher_publish_and_unpublish_plans_and_goals(as_publisher, db):
+def test_it_lets_the_coordinator_publish_and_unpublish_plans_and_goals(as_coordinator, db):
     plan = f.make_plan(is_published=False)
     goal = f.make_goal(plan, is_published=False)
-    as_publisher.post(list_url(Plan), {"action": "publish", "_selected_action": [plan.pk]})
-    as_publisher.post(list_url(Goal), {"action": "publish", "_selected_action": [goal.pk]})
+    as_coordinator.post(list_url(Plan), {"action": "publish", "_selected_action": [plan.pk]})
+    as_coordinator.post(list_url(Goal), {"action": "publish", "_selected_action": [goal.pk]})
     plan.refresh_from_db()
     goal.refresh_from_db()
     assert plan.is_published and goal.is_published
     assert Goal.objects.published().filter(pk=goal.pk).exists()
-    as_publisher.post(list_url(Plan), {"action": "unpublish", "_selected_action": [plan.pk]})
+    as_coordinator.post(list_url(Plan), {"action": "unpublish", "_selected_action": [plan.pk]})
     plan.refresh_from_db()
     assert not plan.is_published
     assert not Goal.objects.published().filter(pk=goal.pk).exists()
+    # The bulk action is in the history, with who did it.
+    assert [h.is_published for h in plan.history.order_by("history_date")] == [False, True, False]
+    assert plan.history.first().history_user.username == "samordnare"
+    entries = LogEntry.objects.filter(object_id=str(plan.pk), content_type__model="plan")
+    assert [entry.get_change_message() for entry in entries] == ["Ändrade publicerad."] * 2
 
 
 def test_it_gives_officials_no_plan_and_no_goal_publication(as_official, world):
     plan = world.goal.plan
-    assert as_official.get(list_url(Plan)).status_code == 403
-    goals = as_official.get(list_url(Goal)).content.decode()
-    assert 'value="publish"' not in goals and 'value="unpublish"' not in goals
-    as_official.post(list_url(Goal), {"action": "unpublish", "_selected_action": [world.goal.pk]})
+    for model in (Plan, Goal):
+        listing = as_official.get(list_url(model))
+        assert listing.status_code == 200
+        html = listing.content.decode()
+        assert 'value="publish"' not in html and 'value="unpublish"' not in html
+        as_official.post(
+            list_url(model), {"action": "unpublish", "_selected_action": [plan.pk, world.goal.pk]}
+        )
     assert as_official.post(change_url(world.goal), {"is_published": ""}).status_code == 403
+    assert as_official.post(change_url(plan), {"is_published": ""}).status_code == 403
     world.goal.refresh_from_db()
     plan.refresh_from_db()
     assert world.goal.is_published and plan.is_published

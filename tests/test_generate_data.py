@@ -20,7 +20,8 @@ from assignments.models import (
     BodyKind,
     ResponsibleBody,
 )
-from goals.models import Goal, GoalAssessment, Organisation, Plan, ReportingPeriod
+from goals.models import Goal, GoalAssessment, Plan, ReportingPeriod
+from tests.factories import wipe_portal
 from tests.pages import Portal, public_pages
 
 pytestmark = pytest.mark.django_db
@@ -37,16 +38,8 @@ def export() -> dict:
 
 
 def delete_everything() -> None:
-    """Empty the database between two runs of the generator. The portal itself never
-    deletes a published assessment (nor what it belongs to); the test wipes them with raw
-    deletes, which skip that guard."""
-    for model in (Assessment, GoalAssessment):
-        model.objects.exclude(corrects=None)._raw_delete(connection.alias)
-        model.objects.all()._raw_delete(connection.alias)
-    Plan.objects.all().delete()  # goals and assignments go with their plan
-    ReportingPeriod.objects.all().delete()
-    ResponsibleBody.objects.all().delete()
-    Organisation.objects.all().delete()
+    """Empty the database between two runs of the generator (see wipe_portal)."""
+    wipe_portal()
 
 
 def test_it_generates_the_numbers_asked_for():

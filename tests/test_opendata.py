@@ -16,6 +16,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from jsonschema import Draft202012Validator
 
 import opendata
@@ -24,7 +25,9 @@ from assignments.models import (
     AssessmentStatus,
     Assignment,
     AssignmentResponsibility,
+    BodyKind,
     ResponsibleBody,
+    ReviewState,
 )
 from goals.models import (
     FocusArea,
@@ -37,7 +40,8 @@ from goals.models import (
     Plan,
     ReportingPeriod,
 )
-from opendata.export import EXPORT_QUERIES
+from opendata.export import EXPORT_QUERIES, combined_assessment
+from opendata.importer import IMPORT_CORRECTION_REASON
 from opendata.models import ImportedRecord
 from tests.factories import (
     SEED_FILE,
@@ -50,6 +54,7 @@ from tests.factories import (
     make_organisation,
     make_period,
     make_plan,
+    wipe_portal,
 )
 
 pytestmark = pytest.mark.django_db
@@ -57,8 +62,8 @@ pytestmark = pytest.mark.django_db
 FIXTURE = SEED_FILE
 FIXTURE_TEXT = FIXTURE.read_text(encoding="utf-8")
 
-# Children before parents, so that deleting in this order never meets a PROTECT; with the
-# import's memory of what it wrote, which an empty database does not have either.
+# Every model the format touches; with the import's memory of what it wrote, and (below)
+# the history of each model that keeps one.
 ALL_MODELS = [
     ImportedRecord,
     Assessment,
@@ -74,6 +79,7 @@ ALL_MODELS = [
     ResponsibleBody,
     Organisation,
 ]
+ALL_MODELS += [model.history.model for model in ALL_MODELS if hasattr(model, "history")]
 
 
 def fixture_document() -> dict:
@@ -81,14 +87,39 @@ def fixture_document() -> dict:
 
 
 def snapshot() -> dict[str, list[dict]]:
-    """Every row of every model the format touches, with all of its values."""
-    return {model.__name__: list(model.objects.order_by("pk").values()) for model in ALL_MODELS}
+    """Every row of every model the format touches, and of their history, with all of its
+    values."""
+    return {
+        model.__name__: list(model._base_manager.order_by("pk").values()) for model in ALL_MODELS
+    }
 
 
 def wipe() -> None:
-    for model in ALL_MODELS:
-        model.objects.all().delete()
+    """An empty database (a published assessment is never deleted: see wipe_portal)."""
+    wipe_portal()
     assert all(not rows for rows in snapshot().values())
+
+
+def publish_correction(published, **values):
+    """A correction of a published assessment (of an assignment or a goal) as the portal
+    publishes it once reviewed: a new version with `values` that corrects it; the earlier
+    version superseded."""
+    model = type(published)
+    reason = values.pop("correction_reason", "Fel siffra i texten.")
+    content = {
+        name: getattr(published, name)
+        for name in model.content_fields
+        if name not in ("corrects", "correction_reason")
+    }
+    published.state = ReviewState.SUPERSEDED
+    published.save(update_fields=["state"])
+    return model.objects.create(
+        **(content | values),
+        corrects=published,
+        correction_reason=reason,
+        state=ReviewState.PUBLISHED,
+        published_at=timezone.now(),
+    )
 
 
 def export_text() -> str:
@@ -198,6 +229,140 @@ def test_export_orders_everything_as_the_format_says():
     assert [link["title"] for link in goals[1]["links"]] == ["first", "second"]
 
 
+def test_export_gives_one_entry_per_period_for_an_assignment_reported_in_parts():
+    """Each body reports its own part: the format still has one assessment per period,
+    the parts together (the most severe status; each text as a paragraph after the body's
+    name, in the order the bodies are named on the assignment, then by name)."""
+    make_organisation()
+    ks = make_body(code="KS", name="Kommunstyrelsen")
+    amn = make_body(code="AMN", name="Arbetsmarknadsnämnden")
+    scn = make_body(code="SCN", name="Socialnämnden")
+    bun = make_body(code="BUN", name="Barn- och ungdomsnämnden")
+    august, december = (
+        make_period(code="aug", date=datetime.date(2022, 8, 31)),
+        make_period(code="dec", date=datetime.date(2022, 12, 31)),
+    )
+    # KS named first, AMN second; SCN and BUN answer as two of all committees.
+    assignment = make_assignment(bodies=[ks, amn], all_committees=True)
+    make_assessment(assignment, august, body=scn, status="completed", text="Klart hos oss.")
+    make_assessment(assignment, august, body=amn, status="delayed", text="Försenat.")
+    make_assessment(assignment, august, body=bun, status="on_track", text="Pågår.")
+    make_assessment(assignment, august, body=ks, status="on_track", text="Ett.\n\nTvå.")
+    make_assessment(assignment, august, body=ks, text="KS utkast", state=ReviewState.DRAFT)
+    make_assessment(assignment, december, body=ks, status="not_carried_out", text="Stoppat.")
+    make_assessment(assignment, december, body=amn, status="completed", text="Klart.")
+    make_assessment(assignment, december, status="delayed", text="Kommunens egen bedömning.")
+
+    [entry] = opendata.export_document()["plans"][0]["goals"][0]["assignments"]
+
+    assert entry["assessments"] == [
+        {
+            "period": "aug",
+            "status": "delayed",
+            "text": "Kommunstyrelsen: Ett.\n\nTvå.\n\nArbetsmarknadsnämnden: Försenat.\n\n"
+            "Barn- och ungdomsnämnden: Pågår.\n\nSocialnämnden: Klart hos oss.",
+        },
+        {"period": "dec", "status": "delayed", "text": "Kommunens egen bedömning."},
+    ]
+
+
+SEVERITY_CASES = [
+    (["completed", "on_track"], "on_track"),
+    (["on_track", "delayed", "completed"], "delayed"),
+    (["delayed", "not_carried_out"], "not_carried_out"),
+    (["completed", "completed"], "completed"),
+]
+
+
+@pytest.mark.parametrize("statuses,expected", SEVERITY_CASES)
+def test_the_status_of_the_parts_together_is_the_most_severe(statuses, expected):
+    bodies = [make_body(kind=BodyKind.COMMITTEE) for _ in statuses]
+    parts = [
+        Assessment(body=body, status=status, text="Text.")
+        for body, status in zip(bodies, statuses, strict=True)
+    ]
+
+    assert combined_assessment(parts, [body.pk for body in bodies])[0] == expected
+
+
+def test_a_single_part_is_exported_as_it_is():
+    make_organisation()
+    body = make_body(code="KS", name="Kommunstyrelsen")
+    make_assessment(make_assignment(bodies=[body]), body=body, status="delayed", text="Sent.")
+
+    [entry] = opendata.export_document()["plans"][0]["goals"][0]["assignments"]
+
+    assert [(a["status"], a["text"]) for a in entry["assessments"]] == [("delayed", "Sent.")]
+
+
+def test_a_superseded_version_never_leaves_the_portal():
+    make_organisation()
+    period = make_period()
+    goal = make_goal()
+    first = make_assessment(make_assignment(goal), period, text="FÖRSTA VERSIONEN")
+    second = publish_correction(first, text="ANDRA VERSIONEN")
+    publish_correction(second, text="GÄLLANDE VERSION")
+    make_assessment(
+        first.assignment,
+        period,
+        text="RÄTTELSE UNDER GRANSKNING",
+        state=ReviewState.SUBMITTED,
+        corrects=Assessment.objects.published().get(),
+        correction_reason="Stavfel.",
+    )
+    old_goal = make_goal_assessment(goal, period, text="GAMMAL MÅLBEDÖMNING")
+    publish_correction(old_goal, text="RÄTTAD MÅLBEDÖMNING")
+
+    text = export_text()
+
+    assert "GÄLLANDE VERSION" in text and "RÄTTAD MÅLBEDÖMNING" in text
+    for secret in (
+        "FÖRSTA VERSIONEN",
+        "ANDRA VERSIONEN",
+        "RÄTTELSE UNDER GRANSKNING",
+        "GAMMAL MÅLBEDÖMNING",
+    ):
+        assert secret not in text
+
+
+def test_a_portal_reported_in_parts_survives_export_import_export():
+    portal = build_portal(plans=1, goals=2, assignments=3)
+    committees = list(ResponsibleBody.objects.filter(kind=BodyKind.COMMITTEE).order_by("pk"))
+    period = make_period(code="delar", date=datetime.date(2030, 4, 30))
+    statuses = ["on_track", "delayed", "completed"]
+    for assignment in portal.goal.assignments.order_by("number")[:3]:
+        for index, (body, status) in enumerate(zip(committees, statuses, strict=False)):
+            make_assessment(assignment, period, body=body, status=status, text=f"Del {index}.")
+    first = export_text()
+    assert "Del 0." in first
+    wipe()
+
+    opendata.import_document(json.loads(first))
+
+    assert export_text() == first
+
+
+def test_the_export_of_parts_imported_into_the_same_portal_changes_nothing():
+    """The import compares the file with what the export shows: the parts together."""
+    opendata.import_document(fixture_document())
+    assignment = Assignment.objects.get(number=3)
+    december = make_period(code="2022-12", name="December 2022", date=datetime.date(2022, 12, 31))
+    for code, status in (("AMN", "delayed"), ("KS", "on_track")):
+        body = ResponsibleBody.objects.get(code=code)
+        make_assessment(assignment, december, body=body, status=status, text=f"Del av {code}.")
+    document = opendata.export_document()
+    before = snapshot()
+
+    report = opendata.import_document(copy.deepcopy(document))
+
+    assert (report.created, report.updated, report.changes) == (0, 0, [])
+    assert report.unchanged == 21  # the seed's 19, the period and its one assessment
+    after = snapshot()
+    assert after.pop("ImportedRecord") != before.pop("ImportedRecord")  # adopted: remembered
+    assert after == before
+    assert opendata.export_document() == document
+
+
 def test_export_without_an_organisation_is_an_error():
     with pytest.raises(opendata.OpenDataError) as caught:
         opendata.export_document()
@@ -277,9 +442,14 @@ def test_export_runs_ten_queries_for_small_and_large_data():
     assert count_export_queries() == EXPORT_QUERIES == 10
 
     build_portal(plans=3, goals=3, assignments=6)
+    period = make_period(date=datetime.date(2030, 4, 30))
+    for assignment in Assignment.objects.filter(all_committees=True):
+        for body in ResponsibleBody.objects.filter(kind=BodyKind.COMMITTEE):
+            make_assessment(assignment, period, body=body, text=f"Del av {body.name}.")
 
     assert Assessment.objects.count() > 100
     assert count_export_queries() == 10
+    assert "Del av " in export_text()
 
 
 # --------------------------------------------------------------------------- import semantics
@@ -331,10 +501,11 @@ def test_imported_rows_have_the_files_values():
     assert Plan.objects.get().slug == "mob-2022"
 
 
-def test_a_changed_file_updates_rows_in_place():
+def test_a_changed_file_updates_rows_in_place_and_publishes_new_versions_of_assessments():
     opendata.import_document(fixture_document())
     pks = {model.__name__: set(model.objects.values_list("pk", flat=True)) for model in ALL_MODELS}
     document = fixture_document()
+    document["organisation"]["name"] = "Uppsala kommun (ny)"
     goal = document["plans"][0]["goals"][0]
     goal["assignments"][0]["assessments"][0]["text"] = "Ny text."
     goal["assignments"][4]["assessments"][0]["status"] = "completed"
@@ -345,13 +516,111 @@ def test_a_changed_file_updates_rows_in_place():
 
     report = opendata.import_document(document)
 
-    assert (report.created, report.updated) == (2, 2)
-    for model in ALL_MODELS:
+    assert (report.created, report.updated) == (2, 3)
+    for model in ALL_MODELS:  # nothing is deleted
         assert pks[model.__name__] <= set(model.objects.values_list("pk", flat=True))
-    assert Assessment.objects.get(assignment__number=1).text == "Ny text."
-    assert Assessment.objects.get(assignment__number=5).status == "completed"
-    assert Assessment.objects.get(assignment__number=2, period__code="2022-12").text == "Klart."
+    assert Organisation.objects.get().pk in pks["Organisation"]  # updated in place
+    published = Assessment.objects.published()
+    assert published.get(assignment__number=1).text == "Ny text."
+    assert published.get(assignment__number=5).status == "completed"
+    assert published.get(assignment__number=2, period__code="2022-12").text == "Klart."
     assert export_text() == opendata.dumps(document)
+
+
+def test_an_import_never_changes_a_published_assessment_in_place():
+    """A differing file publishes a new version that corrects the old one; the old one
+    stays as it was, superseded and readable."""
+    opendata.import_document(fixture_document())
+    old = Assessment.objects.get(assignment__number=1)
+    old_values = Assessment.objects.filter(pk=old.pk).values("status", "text", "published_at")[0]
+    document = fixture_document()
+    document["plans"][0]["goals"][0]["assignments"][0]["assessments"][0].update(
+        status="delayed", text="Arbetet har försenats."
+    )
+
+    report = opendata.import_document(document)
+
+    [change] = report.changes
+    assert (change.action, change.fields) == ("update", ("status", "text"))
+    assert change.note == "published as a new version that corrects the portal's"
+    old.refresh_from_db()
+    assert old.state == ReviewState.SUPERSEDED
+    assert {name: getattr(old, name) for name in old_values} == old_values
+    new = old.correction
+    assert (new.state, new.status, new.text) == (
+        ReviewState.PUBLISHED,
+        "delayed",
+        "Arbetet har försenats.",
+    )
+    assert new.correction_reason == IMPORT_CORRECTION_REASON
+    assert new.body is None and new.period == old.period
+    assert Assessment.objects.filter(assignment__number=1).count() == 2
+    assert export_text() == opendata.dumps(document)
+
+
+def test_an_import_corrects_a_goal_assessment_with_a_new_version_too():
+    opendata.import_document(fixture_document())
+    old = GoalAssessment.objects.get()
+    document = fixture_document()
+    document["plans"][0]["goals"][0]["assessments"][0]["fulfilment"] = "partly"
+
+    opendata.import_document(document)
+
+    old.refresh_from_db()
+    assert (old.state, old.fulfilment) == (ReviewState.SUPERSEDED, Fulfilment.LARGELY)
+    assert old.correction.fulfilment == Fulfilment.PARTLY
+    assert old.correction.is_published
+    assert old.correction.correction_reason == IMPORT_CORRECTION_REASON
+
+
+def test_a_correction_keeps_the_decision_the_corrected_version_cites():
+    opendata.import_document(fixture_document())
+    old = Assessment.objects.get(assignment__number=2)
+    cited = publish_correction(
+        old, decision_date=datetime.date(2022, 6, 1), decision_reference="KSN-2022-00123"
+    )
+    document = fixture_document()
+    document["plans"][0]["goals"][0]["assignments"][1]["assessments"][0]["text"] = "Ny text."
+
+    opendata.import_document(document)
+
+    new = Assessment.objects.published().get(assignment__number=2)
+    assert new.corrects == cited
+    assert (new.decision_date, new.decision_reference) == (
+        datetime.date(2022, 6, 1),
+        "KSN-2022-00123",
+    )
+
+
+def test_nothing_published_is_ever_deleted_by_an_import():
+    """A file that no longer mentions the assessments, and names other bodies for an
+    assignment whose bodies reported their own parts: every published version stays."""
+    opendata.import_document(fixture_document())
+    assignment = Assignment.objects.get(number=3)
+    december = make_period(code="2022-12", date=datetime.date(2022, 12, 31))
+    for code in ("KS", "AMN"):
+        body = ResponsibleBody.objects.get(code=code)
+        make_assessment(assignment, december, body=body, text=f"Del av {code}.")
+    publish_correction(Assessment.objects.get(assignment__number=4, body=None), text="Rättad.")
+    permanent = list(
+        Assessment.objects.filter(state__in=ReviewState.permanent()).order_by("pk").values()
+    )
+    goal_permanent = list(GoalAssessment.objects.order_by("pk").values())
+    document = fixture_document()
+    goal = document["plans"][0]["goals"][0]
+    del goal["assessments"]
+    for item in goal["assignments"]:
+        del item["assessments"]
+    goal["assignments"][2]["bodies"] = ["Uppsalahem"]
+
+    report = opendata.import_document(document, overwrite=True)
+
+    assert [(c.action, c.fields) for c in report.changes] == [("update", ("bodies",))]
+    assert (
+        list(Assessment.objects.filter(state__in=ReviewState.permanent()).order_by("pk").values())
+        == permanent
+    )
+    assert list(GoalAssessment.objects.order_by("pk").values()) == goal_permanent
 
 
 def test_ordered_lists_are_replaced_when_they_differ():
@@ -406,6 +675,33 @@ def test_an_import_creates_plans_goals_and_assessments_published():
     assert Goal.objects.published().count() == 1
     assert not Assessment.objects.filter(is_published=False).exists()
     assert not GoalAssessment.objects.filter(is_published=False).exists()
+
+
+def test_every_row_an_import_writes_has_its_history():
+    """django-simple-history records each write of an import, with the import as reason."""
+    opendata.import_document(fixture_document())
+    document = fixture_document()
+    document["plans"][0]["goals"][0]["tagline"] = "Ny devis."
+    document["plans"][0]["goals"][0]["assignments"][0]["assessments"][0]["text"] = "Ny text."
+
+    opendata.import_document(document)
+
+    def history(model) -> list[tuple[str, str]]:
+        return sorted(model.history.values_list("history_type", "history_change_reason").order_by())
+
+    reason = "Import av öppna data"
+    assert history(Plan) == history(ReportingPeriod) == [("+", reason)]
+    assert history(Goal) == [("+", reason), ("~", reason)]
+    assert history(Assignment) == [("+", reason)] * 5
+    assert history(GoalAssessment) == [("+", reason)]
+    # Five assessments created; then the first superseded and its correction created.
+    assert history(Assessment) == [("+", reason)] * 6 + [("~", reason)]
+    old = Assessment.objects.get(assignment__number=1, state=ReviewState.SUPERSEDED)
+    assert list(old.history.order_by("history_date").values_list("state", "text")) == [
+        (ReviewState.PUBLISHED, old.text),
+        (ReviewState.SUPERSEDED, old.text),
+    ]
+    assert old.correction.history.get().text == "Ny text."
 
 
 def test_new_codes_get_unique_slugs():

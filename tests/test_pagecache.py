@@ -17,9 +17,9 @@ from django.http import HttpResponse
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from assignments.models import Assessment
+from assignments.models import Assessment, ResponsibleBody
 from goals.models import Goal
-from tests.factories import SEED_FILE
+from tests.factories import SEED_FILE, make_assignment
 from tests.live.servers import (
     REDIS_URL,
     Browser,
@@ -50,14 +50,21 @@ def first_assessment() -> Assessment:
     return Assessment.objects.get(assignment__goal__number=5, assignment__number=1)
 
 
-def change_form(assessment: Assessment, **changes) -> dict:
-    """The fields the admin change form of an assessment posts, with `changes`."""
+def first_body() -> ResponsibleBody:
+    """A body named on the seed goal page."""
+    goal = first_assessment().assignment.goal
+    return ResponsibleBody.objects.filter(assignments__goal=goal).order_by("name").first()
+
+
+def body_form(body: ResponsibleBody, **changes) -> dict:
+    """The fields the admin change form of a body posts, with `changes`. (A published
+    assessment is never changed in place; a body's name is, and the goal page shows it.)"""
     fields = {
-        "assignment": assessment.assignment_id,
-        "period": assessment.period_id,
-        "status": assessment.status,
-        "text": assessment.text,
-        "is_published": "on",
+        "code": body.code,
+        "slug": body.slug,
+        "name": body.name,
+        "kind": body.kind,
+        "position": body.position,
         "_save": "Spara",
     }
     return fields | changes
@@ -82,27 +89,28 @@ def test_it_serves_a_second_anonymous_visit_from_the_cache_without_sql(
 
 
 def test_it_shows_an_admin_save_on_the_next_anonymous_visit(client, admin_client, seed, page_cache):
-    assessment = first_assessment()
-    assert assessment.text in client.get(goal_url()).content.decode()
+    body = first_body()
+    assert body.name in client.get(goal_url()).content.decode()
     assert client.get(goal_url())["X-Page-Cache"] == "hit"
 
-    change = reverse("admin:assignments_assessment_change", args=[assessment.pk])
-    response = admin_client.post(change, change_form(assessment, text="Helt ny bedömning."))
+    change = reverse("admin:assignments_responsiblebody_change", args=[body.pk])
+    response = admin_client.post(change, body_form(body, name="Helt ny nämnd"))
     assert response.status_code == 302
 
     html = client.get(goal_url()).content.decode()
-    assert "Helt ny bedömning." in html
-    assert assessment.text not in html
+    assert "Helt ny nämnd" in html
 
 
 def test_it_shows_an_admin_delete_on_the_next_anonymous_visit(
     client, admin_client, seed, page_cache
 ):
-    assessment = first_assessment()
-    assert assessment.text in client.get(goal_url()).content.decode()
-    delete = reverse("admin:assignments_assessment_delete", args=[assessment.pk])
+    # An assignment not yet assessed can be deleted (a published assessment never is).
+    goal = first_assessment().assignment.goal
+    assignment = make_assignment(goal, title="Ett uppdrag som tas bort.")
+    assert assignment.title in client.get(goal_url()).content.decode()
+    delete = reverse("admin:assignments_assignment_delete", args=[assignment.pk])
     assert admin_client.post(delete, {"post": "yes"}).status_code == 302
-    assert assessment.text not in client.get(goal_url()).content.decode()
+    assert assignment.title not in client.get(goal_url()).content.decode()
 
 
 def test_it_shows_an_import_on_the_next_anonymous_visit(client, seed, page_cache, tmp_path):
@@ -179,13 +187,13 @@ def test_it_answers_a_conditional_get_with_304(client, seed, page_cache):
 
 def test_it_answers_with_a_new_etag_after_a_save(client, admin_client, seed, page_cache):
     etag = client.get(goal_url())["ETag"]
-    assessment = first_assessment()
-    change = reverse("admin:assignments_assessment_change", args=[assessment.pk])
-    admin_client.post(change, change_form(assessment, text="Ännu en ny bedömning."))
+    body = first_body()
+    change = reverse("admin:assignments_responsiblebody_change", args=[body.pk])
+    admin_client.post(change, body_form(body, name="Ännu en ny nämnd"))
 
     response = client.get(goal_url(), headers={"If-None-Match": etag})
     assert response.status_code == 200
-    assert "Ännu en ny bedömning." in response.content.decode()
+    assert "Ännu en ny nämnd" in response.content.decode()
 
 
 def test_it_caches_htmx_fragments_apart_from_full_pages(client, seed, page_cache):
@@ -622,17 +630,17 @@ def seed_goal_path(port: int) -> str:
     return re.search(r'href="(/plan/[^"]+/mal/5-[^"/]+/)"', home).group(1)
 
 
-def assessment_form(env: dict[str, str]) -> tuple[int, dict]:
-    """The primary key and admin form fields of the first assignment's assessment."""
+def body_form_of(env: dict[str, str]) -> tuple[int, dict]:
+    """The primary key and admin form fields of a body named on the seed goal page."""
     code = (
-        "from assignments.models import Assessment as A;"
-        "a = A.objects.get(assignment__goal__number=5, assignment__number=1);"
-        "print(a.pk, a.assignment_id, a.period_id, a.status)"
+        "from assignments.models import ResponsibleBody as R;"
+        "b = R.objects.filter(assignments__goal__number=5).order_by('name').first();"
+        "print(b.pk, b.code, b.slug, b.kind, b.position)"
     )
     output = manage(env, "shell", "--no-imports", "-c", code)
-    pk, assignment, period, status = output.splitlines()[-1].split()
-    fields = {"assignment": assignment, "period": period, "status": status}
-    return int(pk), fields | {"is_published": "on", "_save": "Spara"}
+    pk, code, slug, kind, position = output.splitlines()[-1].split()
+    fields = {"code": code, "slug": slug, "kind": kind, "position": position}
+    return int(pk), fields | {"_save": "Spara"}
 
 
 @pytest.mark.parametrize("kind", ["files", "redis"])
@@ -647,16 +655,16 @@ def test_it_shows_a_save_in_one_server_process_at_once_in_another(served, kind):
             cached = fetch(a.port, goal)
             assert cached.headers["X-Page-Cache"] == "hit"
 
-            pk, fields = assessment_form(env)
+            pk, fields = body_form_of(env)
             admin = Browser(b.port)
             admin.login("admin", served["password"])
-            change = f"/admin/assignments/assessment/{pk}/change/"
-            saved = admin.post(change, fields | {"text": f"Sparad i process B {marker}."})
+            change = f"/admin/assignments/responsiblebody/{pk}/change/"
+            saved = admin.post(change, fields | {"name": f"Sparad i process B {marker}"})
             assert saved.status == 302, saved.text[:2000]
 
             after = fetch(a.port, goal)
             assert after.status == 200
-            assert f"Sparad i process B {marker}." in after.text
+            assert f"Sparad i process B {marker}" in after.text
 
             changed = served["folder"] / f"import-{marker}.json"
             changed.write_text(json.dumps(seed_with_text(f"Importerad {marker}.")), "utf-8")

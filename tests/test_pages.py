@@ -9,7 +9,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from assignments.models import AssessmentStatus
-from goals.models import Goal, Plan, ReportingPeriod
+from goals.models import Goal, Plan
 from tests import factories as f
 from tests.pages import NOT_FOUND, public_pages
 
@@ -218,8 +218,7 @@ def counts_per_page(client, portal) -> dict[str, int]:
 @pytest.mark.django_db
 def test_it_runs_a_fixed_number_of_queries_per_page_at_any_size(client):
     small = counts_per_page(client, f.build_portal(goals=2, assignments=2, periods=2))
-    Plan.objects.all().delete()
-    ReportingPeriod.objects.all().delete()
+    f.wipe_portal()
     big = counts_per_page(client, f.build_portal(goals=6, assignments=30, periods=6))
     assert small == big
     assert big == {

@@ -229,16 +229,18 @@ else:
 # Who answers for the portal's accessibility, named in the accessibility statement.
 ACCESSIBILITY_CONTACT_EMAIL = os.getenv("ACCESSIBILITY_CONTACT_EMAIL", "")
 
-# E-mail (the officials' reminders, `manage.py send_reminders`): printed to the console
-# unless EMAIL_BACKEND names another backend; for a mail server
-# django.core.mail.backends.smtp.EmailBackend with EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER,
-# EMAIL_HOST_PASSWORD and EMAIL_USE_TLS. Sent from DEFAULT_FROM_EMAIL.
+# E-mail (the officials' reminders, `manage.py send_reminders`), from DEFAULT_FROM_EMAIL:
+# with DEBUG printed to the console, otherwise sent through the mail server EMAIL_HOST
+# (EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS); EMAIL_BACKEND names
+# another backend (django.core.mail.backends.console.EmailBackend: the console anyway).
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 MAILERS = {
     "default": {
-        "BACKEND": os.getenv("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+        "BACKEND": os.getenv("EMAIL_BACKEND", "").strip()
+        or ("django.core.mail.backends.console.EmailBackend" if DEBUG else SMTP_BACKEND)
     }
 }
-if MAILERS["default"]["BACKEND"] == "django.core.mail.backends.smtp.EmailBackend":
+if MAILERS["default"]["BACKEND"] == SMTP_BACKEND:
     MAILERS["default"]["OPTIONS"] = {
         "host": os.getenv("EMAIL_HOST", "localhost"),
         "port": int(os.getenv("EMAIL_PORT", "25")),

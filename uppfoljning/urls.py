@@ -9,6 +9,7 @@ admin.site.site_title = _("Follow-up")
 admin.site.index_title = _("Plans, goals and assessments")
 
 urlpatterns = [
+    path("admin/rapportering/", include("reporting.urls")),
     path("admin/", admin.site.urls),
     path("health/", health.health, name="health"),
     path("ansvariga/", include("assignments.urls")),

@@ -3,7 +3,8 @@
 Import an uppfoljning/1 document. An invalid file is refused whole, every error with
 where it is, and the command fails. A valid one is written record by record; a record
 that was changed in the portal since the last import is a conflict: it is left as it is
-and listed, unless --overwrite is given (see opendata/importer.py).
+and listed, unless --overwrite is given (see opendata/importer.py). A published
+assessment is never changed or deleted: where the file differs, a new version corrects it.
 """
 
 from django.core.management.base import BaseCommand, CommandError
@@ -31,7 +32,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--overwrite",
             action="store_true",
-            help="write the file's values also over records changed in the portal",
+            help=(
+                "write the file's values also over records changed in the portal (an "
+                "assessment as a new version; never while a correction of it is in review)"
+            ),
         )
         parser.add_argument(
             "--if-empty",

@@ -1,0 +1,80 @@
+"""The reporting round's staff pages, in the admin's look: an official's "Att rapportera"
+and the coordinator's overview per body. Both are wrapped in admin.site.admin_view
+(reporting/urls.py): staff only, never cached; what they read is reporting/queries.py's."""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from assignments.roles import may_review
+from goals.models import ReportingPeriod
+from reporting import queries
+from reporting.queries import RowState
+
+
+def to_report(request):
+    """Att rapportera: every assignment the user's bodies answer for in the open periods,
+    with where its assessment stands and a link to its form; ?state= shows one state."""
+    today = timezone.localdate()
+    periods = list(ReportingPeriod.objects.open_for_reporting())
+    rounds = queries.round_rows(request.user, periods, today=today)
+    counts = queries.state_counts(rounds)
+    state = RowState.parse(request.GET.get("state"))
+    context = {
+        **admin.site.each_context(request),
+        "title": _("To report"),
+        "periods": periods,
+        "rounds": queries.only_state(rounds, state),
+        "has_bodies": request.user.responsible_bodies.exists(),
+        "state": state,
+        "filters": [(s, counts[s]) for s in RowState],
+        "total": sum(counts.values()),
+        "is_coordinator": may_review(request.user),
+    }
+    return render(request, "reporting/to_report.html", context)
+
+
+class PeriodForm(forms.Form):
+    period = forms.ModelChoiceField(
+        queryset=ReportingPeriod.objects.order_by("-date"),
+        label=gettext_lazy("Reporting period"),
+        required=False,
+        empty_label=None,
+        error_messages={"invalid_choice": gettext_lazy("There is no such reporting period.")},
+    )
+
+
+def overview(request):
+    """The coordinator's overview of a period's round (the open one unless ?period= names
+    another): per body, how many of its assignments are missing, submitted, approved ..."""
+    if not may_review(request.user):
+        raise PermissionDenied
+    form = PeriodForm(request.GET if "period" in request.GET else None)
+    chosen = form.cleaned_data["period"] if form.is_valid() else None
+    period = chosen or default_period()
+    if not form.is_bound and period is not None:
+        form = PeriodForm(initial={"period": period.pk})
+    lines, totals = queries.body_overview(period) if period else ([], None)
+    context = {
+        **admin.site.each_context(request),
+        "title": _("Reporting overview"),
+        "form": form,
+        "period": period,
+        "deadline": queries.deadline_text(period, timezone.localdate()) if period else "",
+        "lines": lines,
+        "totals": totals,
+        "states": list(RowState),
+    }
+    return render(request, "reporting/overview.html", context)
+
+
+def default_period() -> ReportingPeriod | None:
+    """The period open for reporting (the newest, if several are), else the newest."""
+    return (
+        ReportingPeriod.objects.open_for_reporting().order_by("-date").first()
+        or ReportingPeriod.objects.order_by("-date").first()
+    )
