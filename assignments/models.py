@@ -210,8 +210,8 @@ class AssignmentQuerySet(models.QuerySet):
             Prefetch(
                 "assessments",
                 queryset=Assessment.objects.published()
-                .select_related("period")
-                .order_by("-period__date"),
+                .select_related("period", "body", "corrects")
+                .order_by("-period__date", "body__name"),
                 to_attr="published_assessments",
             )
         )

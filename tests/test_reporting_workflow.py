@@ -378,3 +378,31 @@ def test_the_database_refuses_what_the_forms_refuse(round_, fields):
             assignment=r["assignment"], period=r["period"], body=r["a"],
             status=AssessmentStatus.ON_TRACK, text=fields.pop("text", "Text."), **fields,
         )
+
+
+# --------------------------------------------------------------------------- the public page
+
+
+def test_the_public_page_shows_a_correction_with_its_reason_and_the_earlier_text(
+    client, round_, published
+):
+    r = round_
+    correction = services.assessment_correct(
+        assessment=published, user=r["official_a"], reason="Fel år i texten."
+    )
+    correction = services.assessment_save(
+        assessment=correction, user=r["official_a"], expected_version=correction.version,
+        text="Försenat till 2024.", decision_date="2022-05-12",
+        decision_reference="KSN-2022-00123", decision_paragraph="§ 45",
+    )
+    correction = services.assessment_submit(assessment=correction, user=r["official_a"])
+    services.assessment_approve(assessments=[correction], user=r["coordinator"])
+    services.correction_publish(assessment=correction, user=r["coordinator"])
+
+    page = client.get(r["assignment"].get_absolute_url()).content.decode()
+
+    assert "Försenat till 2024." in page
+    assert "Rättad" in page and "Fel år i texten." in page
+    assert "Försenat." in page  # the text before the correction stays readable
+    assert "12 maj 2022" in page and "KSN-2022-00123" in page and "§ 45" in page
+    assert "Rapporterad av Nämnd A" in page

@@ -8,7 +8,7 @@ from assignments.roles import ROLES, apply_roles
 
 class Command(BaseCommand):
     help = (
-        "Create or update the staff groups (Handläggare, Publicister) so that each holds "
+        "Create or update the staff groups (Handläggare, Samordnare) so that each holds "
         "exactly the permissions assignments/roles.py gives its role. Safe to run again: "
         "it prints what it changed, or that nothing needed changing."
     )
