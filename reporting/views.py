@@ -5,7 +5,7 @@ and the coordinator's overview per body. Both are wrapped in admin.site.admin_vi
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,6 +14,15 @@ from assignments.roles import may_review
 from goals.models import ReportingPeriod
 from reporting import queries
 from reporting.queries import RowState
+
+
+def admin_start(request):
+    """The admin's start page: Att rapportera for an official (their work, not the list of
+    models), the admin's index for the coordinator and the administrators."""
+    user = request.user
+    if not (user.is_superuser or may_review(user)) and user.responsible_bodies.exists():
+        return redirect("reporting:to_report")
+    return admin.site.index(request)
 
 
 def to_report(request):

@@ -464,3 +464,15 @@ def test_it_reads_the_overview_in_a_fixed_number_of_queries(db, size, django_ass
 QUERIES_TO_REPORT = 10  # session, user, periods, bodies, assignments, responsibilities,
 # assessments, two of permissions, whether the user has bodies
 QUERIES_OVERVIEW = 11
+
+
+def test_it_starts_an_official_on_att_rapportera_and_the_coordinator_on_the_index(db):
+    body = f.make_body()
+    official = staff("startsida-handlaggare", OFFICIALS.name)
+    body.officials.add(User.objects.get(username="startsida-handlaggare"))
+    response = official.get("/admin/")
+    assert response.status_code == 302 and response["Location"] == TO_REPORT
+    coordinator = staff("startsida-samordnare", COORDINATORS.name)
+    page = coordinator.get("/admin/")
+    assert page.status_code == 200 and "Planer och mål" in page.content.decode()
+    assert Client().get("/admin/").status_code == 302  # to the login page

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from reporting.views import admin_start
 from uppfoljning import health, views
 
 admin.site.site_header = _("Follow-up – administration")
@@ -10,6 +11,8 @@ admin.site.index_title = _("Plans, goals and assessments")
 
 urlpatterns = [
     path("admin/rapportering/", include("reporting.urls")),
+    # An official starts on Att rapportera; the rest of the admin is admin.site's.
+    path("admin/", admin.site.admin_view(admin_start)),
     path("admin/", admin.site.urls),
     path("health/", health.health, name="health"),
     path("ansvariga/", include("assignments.urls")),
