@@ -7,6 +7,7 @@ never imports the goals room: the goals room builds on this one, not the other w
 import datetime
 import functools
 import json
+from collections.abc import Iterable, Sequence
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -756,3 +757,97 @@ class Assessment(Reviewed):
             raise ValidationError(
                 {"body": _("This body does not answer for the assignment.")}
             )
+
+
+# --------------------------------------------------------------------------- as of a period
+
+
+# The statuses from the most severe to the least: the status of an assignment's parts
+# together is the most severe of theirs.
+SEVERITY = (
+    AssessmentStatus.NOT_CARRIED_OUT,
+    AssessmentStatus.DELAYED,
+    AssessmentStatus.ON_TRACK,
+    AssessmentStatus.COMPLETED,
+)
+
+
+def combined_assessment(
+    parts: Sequence[Assessment], named_body_ids: Sequence[int]
+) -> tuple[str, str]:
+    """The one (status, text) of an assignment in one period, from its published parts.
+
+    `parts` are the published assessments of the assignment in the period (each with its
+    `body`), `named_body_ids` the ids of the bodies named on the assignment, in order.
+
+    - The municipality's own assessment (no body), when there is one, alone.
+    - Otherwise a single part as it is; several parts together: the most severe of their
+      statuses (not carried out, delayed, on track, completed), and each part's text as
+      a paragraph "<body's name>: <text>", in the order the bodies are named on the
+      assignment, then (a body that answers for it as one of all committees or
+      companies) by the body's name; blank lines between them.
+
+    The one rule of what an assignment's parts say together: the pages, the exports, the
+    open-data export and the import (which compares the file with it) all ask here.
+    """
+    if not parts:
+        raise ValueError("an assignment's assessment of a period needs at least one part")
+    own = [part for part in parts if part.body_id is None]
+    if own:
+        return own[0].status, own[0].text
+    if len(parts) == 1:
+        return parts[0].status, parts[0].text
+    position = {body_id: index for index, body_id in enumerate(named_body_ids)}
+    ordered = sorted(
+        parts,
+        key=lambda part: (
+            position.get(part.body_id, len(position)),
+            part.body.name,
+            part.body.code,
+        ),
+    )
+    status = min((part.status for part in parts), key=SEVERITY.index)
+    return status, "\n\n".join(f"{part.body.name}: {part.text}" for part in ordered)
+
+
+def newest_parts(assessments: Iterable[Assessment], as_of: datetime.date | None = None) -> list:
+    """Of one assignment's published assessments (with their periods), the parts of the
+    newest period on or before `as_of` (any period when None): what was current then. Empty
+    when none was published by then."""
+    shown = [a for a in assessments if as_of is None or a.period.date <= as_of]
+    if not shown:
+        return []
+    newest = max(a.period.date for a in shown)
+    return [a for a in shown if a.period.date == newest]
+
+
+def current_as_of(
+    assignments: Iterable[Assignment], as_of: datetime.date | None = None
+) -> dict[int, tuple[Assessment | None, str, str] | None]:
+    """What was current of each assignment as of the date `as_of` (None: now), by id:
+    (the newest period's representative part, its combined status, its combined text), or
+    None when nothing was published by then. The one rule of "as of a period" that the
+    exports and, through the same rules, the pages follow: the newest published version of
+    the newest period on or before the date, the bodies' parts combined by
+    combined_assessment(). Reads `published_assessments` (with_history()) and
+    `ordered_responsibilities` where prefetched, else queries."""
+    found = {}
+    for assignment in assignments:
+        history = getattr(assignment, "published_assessments", None)
+        if history is None:
+            history = list(assignment.assessments.published().select_related("period", "body"))
+        parts = newest_parts(history, as_of)
+        if not parts:
+            found[assignment.pk] = None
+            continue
+        named = [r.body_id for r in _ordered_responsibilities(assignment)]
+        status, text = combined_assessment(parts, named)
+        found[assignment.pk] = (parts[0], status, text)
+    return found
+
+
+def _ordered_responsibilities(assignment: Assignment) -> list:
+    prefetched = getattr(assignment, "ordered_responsibilities", None)
+    if prefetched is not None:
+        return prefetched
+    return list(assignment.responsibilities.order_by("position", "id"))

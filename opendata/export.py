@@ -9,7 +9,8 @@ and are exported whole.
 
 The format holds one assessment per assignment and period. Where the bodies that answer
 for an assignment each published their own part, the parts become that one entry by
-``combined_assessment()`` (the municipality's own assessment, when there is one, alone).
+``assignments.models.combined_assessment()`` (the municipality's own assessment, when there
+is one, alone).
 
 The export runs ten queries at any size (EXPORT_QUERIES; a test holds it to that), the
 same budget as the public pages.
@@ -23,10 +24,10 @@ from django.db.models import Prefetch
 
 from assignments.models import (
     Assessment,
-    AssessmentStatus,
     Assignment,
     AssignmentResponsibility,
     ResponsibleBody,
+    combined_assessment,
 )
 from goals.models import (
     Goal,
@@ -41,54 +42,6 @@ from opendata.document import FORMAT, OpenDataError
 # organisation, bodies, periods, plans, goals, goal assessments, assignments, their
 # bodies, their assessments, and the goals' focus areas, links and actions (one UNION).
 EXPORT_QUERIES = 10
-
-# The statuses from the most severe to the least: the status of an assignment's parts
-# together is the most severe of theirs.
-SEVERITY = (
-    AssessmentStatus.NOT_CARRIED_OUT,
-    AssessmentStatus.DELAYED,
-    AssessmentStatus.ON_TRACK,
-    AssessmentStatus.COMPLETED,
-)
-
-
-def combined_assessment(
-    parts: Sequence[Assessment], named_body_ids: Sequence[int]
-) -> tuple[str, str]:
-    """The one (status, text) of an assignment in one period, from its published parts.
-
-    `parts` are the published assessments of the assignment in the period (each with its
-    `body`), `named_body_ids` the ids of the bodies named on the assignment, in order.
-
-    - The municipality's own assessment (no body), when there is one, alone.
-    - Otherwise a single part as it is; several parts together: the most severe of their
-      statuses (not carried out, delayed, on track, completed), and each part's text as
-      a paragraph "<body's name>: <text>", in the order the bodies are named on the
-      assignment, then (a body that answers for it as one of all committees or
-      companies) by the body's name; blank lines between them.
-
-    The one rule of what an assignment's parts say together: the export and the import
-    (which compares the file with it) both ask here.
-    """
-    if not parts:
-        raise ValueError("an assignment's assessment of a period needs at least one part")
-    own = [part for part in parts if part.body_id is None]
-    if own:
-        return own[0].status, own[0].text
-    if len(parts) == 1:
-        return parts[0].status, parts[0].text
-    position = {body_id: index for index, body_id in enumerate(named_body_ids)}
-    ordered = sorted(
-        parts,
-        key=lambda part: (
-            position.get(part.body_id, len(position)),
-            part.body.name,
-            part.body.code,
-        ),
-    )
-    status = min((part.status for part in parts), key=SEVERITY.index)
-    return status, "\n\n".join(f"{part.body.name}: {part.text}" for part in ordered)
-
 
 def combined_by_period(
     assessments: Iterable[Assessment], named_body_ids: Sequence[int]

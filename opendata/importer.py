@@ -9,7 +9,7 @@ assignment's list of bodies, are fields of their record, compared and replaced w
 Assessments are reviewed records (assignments.models.Reviewed): what the portal has
 published is permanent. The format's assessment of an assignment in a period is what the
 export shows: the municipality's own published version, or else the published parts of
-the bodies together (opendata.export.combined_assessment); of a goal in a period, its
+the bodies together (assignments.models.combined_assessment); of a goal in a period, its
 published version. Versions in review (draft, submitted, approved) are not part of the
 format: the import neither reads nor changes them. An import never changes or deletes a
 published version: where the file differs, it publishes a new version that corrects the
@@ -65,6 +65,7 @@ from assignments.models import (
     ResponsibleBody,
     Reviewed,
     ReviewState,
+    combined_assessment,
 )
 from goals.models import (
     FocusArea,
@@ -78,7 +79,6 @@ from goals.models import (
     ReportingPeriod,
 )
 from opendata.document import OpenDataError
-from opendata.export import combined_assessment
 from opendata.models import ImportedRecord
 from opendata.validation import load_path, validate
 

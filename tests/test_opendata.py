@@ -28,6 +28,7 @@ from assignments.models import (
     BodyKind,
     ResponsibleBody,
     ReviewState,
+    combined_assessment,
 )
 from goals.models import (
     FocusArea,
@@ -40,7 +41,7 @@ from goals.models import (
     Plan,
     ReportingPeriod,
 )
-from opendata.export import EXPORT_QUERIES, combined_assessment
+from opendata.export import EXPORT_QUERIES
 from opendata.importer import IMPORT_CORRECTION_REASON
 from opendata.models import ImportedRecord
 from tests.factories import (
