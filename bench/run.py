@@ -638,6 +638,9 @@ def main() -> int:
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="uppfoljning-bench-") as folder:
         passed = benchmark(Path(folder), Results())
+    from bench.exports import run_exports_bench  # it builds on this module's helpers
+
+    passed = run_exports_bench() and passed
     print(f"\n(bench took {time.monotonic() - started:.0f} s)")
     return 0 if passed else 1
 

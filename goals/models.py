@@ -481,3 +481,21 @@ class GoalAssessment(Reviewed):
 
     def __str__(self):
         return f"{self.goal} ({self.period})"
+
+
+def goal_assessment_as_of(goals, as_of_date=None) -> dict[int, GoalAssessment | None]:
+    """The goal assessment current as of the date `as_of_date` (None: now) of each of
+    `goals`, by goal id: the published one of the newest period on or before the date,
+    with its period; None when none was published by then. One query for any number of
+    goals: what the exports show of a goal "as of a period"."""
+    ids = [goal.pk for goal in goals]
+    found: dict[int, GoalAssessment | None] = dict.fromkeys(ids)
+    if not ids:
+        return found
+    assessments = GoalAssessment.objects.published().filter(goal__in=ids)
+    if as_of_date is not None:
+        assessments = assessments.filter(period__date__lte=as_of_date)
+    for assessment in assessments.select_related("period").order_by("goal", "-period__date"):
+        if found[assessment.goal_id] is None:
+            found[assessment.goal_id] = assessment
+    return found

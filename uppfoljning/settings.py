@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "assignments",
     "opendata",
     "reporting",
+    "exports",
 ]
 
 MIDDLEWARE = [
@@ -228,6 +229,24 @@ else:
 
 # Who answers for the portal's accessibility, named in the accessibility statement.
 ACCESSIBILITY_CONTACT_EMAIL = os.getenv("ACCESSIBILITY_CONTACT_EMAIL", "")
+
+# The licence of the open data (/oppna-data/, its DCAT-AP-SE metadata and files): CC0 1.0
+# unless the organisation names another with both OPEN_DATA_LICENCE_NAME (as shown, e.g.
+# "CC BY 4.0") and OPEN_DATA_LICENCE_URL (its canonical address, for dataportal.se exactly as
+# the licence publishes it, e.g. http://creativecommons.org/licenses/by/4.0/).
+OPEN_DATA_LICENCE = {
+    "name": os.getenv("OPEN_DATA_LICENCE_NAME", "").strip() or "CC0 1.0 Universell",
+    "url": os.getenv("OPEN_DATA_LICENCE_URL", "").strip()
+    or "http://creativecommons.org/publicdomain/zero/1.0/",
+}
+if bool(os.getenv("OPEN_DATA_LICENCE_NAME", "").strip()) != bool(
+    os.getenv("OPEN_DATA_LICENCE_URL", "").strip()
+):
+    raise ImproperlyConfigured(
+        "Set both OPEN_DATA_LICENCE_NAME and OPEN_DATA_LICENCE_URL, or neither (CC0 1.0)."
+    )
+if not OPEN_DATA_LICENCE["url"].startswith(("http://", "https://")):
+    raise ImproperlyConfigured("OPEN_DATA_LICENCE_URL must be an http:// or https:// address.")
 
 # E-mail (the officials' reminders, `manage.py send_reminders`), from DEFAULT_FROM_EMAIL:
 # with DEBUG printed to the console, otherwise sent through the mail server EMAIL_HOST

@@ -19,5 +19,6 @@ urlpatterns = [
     path("tillganglighet/", views.accessibility, name="accessibility"),
     path("om-kakor/", views.cookies, name="cookies"),
     path("oppna-data/", include("opendata.urls")),
+    path("export/", include("exports.urls")),
     path("", include("goals.urls")),
 ]
