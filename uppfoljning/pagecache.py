@@ -98,6 +98,13 @@ from uppfoljning.htmx import VARY_HEADERS  # what htmx's requests differ in; par
 logger = logging.getLogger(__name__)
 
 PAGES_CACHE = "default"
+# Headers of a page's own that its 304 must repeat: else the site-wide ones are added to it,
+# and a browser or CDN keeps those with the page.
+PAGE_POLICY_HEADERS = (
+    "Content-Security-Policy",
+    "Content-Security-Policy-Report-Only",
+    "X-Frame-Options",
+)
 GENERATION_CACHE = "pagecache-generation"  # used when settings.CACHES defines it
 GENERATION_KEY = "pagecache:generation"
 STATUS_HEADER = "X-Page-Cache"  # "hit" or "miss", on the pages the cache considers
@@ -237,7 +244,12 @@ class PageCacheMiddleware:
             response[STATUS_HEADER] = "hit"
         else:
             response = self._render(request, page, generation if use_cache else None)
+        full = response
         response = get_conditional_response(request, etag=response.get("ETag"), response=response)
+        if response is not full:  # a 304 keeps the page's own policies (an embed's framing)
+            for header in PAGE_POLICY_HEADERS:
+                if header in full:
+                    response[header] = full[header]
         if request.method == "HEAD" and not response.streaming:
             response.content = b""  # the GET's headers (Content-Length too), no body
         return response

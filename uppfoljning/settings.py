@@ -168,12 +168,11 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 8 * 60 * 60
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 
-# Framing is denied, except by the municipality's own CMS sites named in FRAME_ANCESTORS
-# (comma-separated origins such as https://www.kommun.se) for embedded pages.
+# Framing is denied everywhere. Only the embeddable views (exports/cms_views.py) may be
+# framed, and only by the municipality's own CMS sites named in FRAME_ANCESTORS
+# (comma-separated origins such as https://www.kommun.se): those views set their own policy.
 FRAME_ANCESTORS = envlist("FRAME_ANCESTORS", "")
 X_FRAME_OPTIONS = "DENY"
-if FRAME_ANCESTORS:  # X-Frame-Options cannot name sites; CSP frame-ancestors does.
-    MIDDLEWARE.remove("django.middleware.clickjacking.XFrameOptionsMiddleware")
 
 # Content-Security-Policy: only the portal's own files; no inline scripts or styles.
 SECURE_CSP = {
@@ -186,7 +185,7 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "base-uri": [CSP.NONE],
     "object-src": [CSP.NONE],
-    "frame-ancestors": FRAME_ANCESTORS or [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
 }
 
 # Password guessing: django-axes locks an account and address out after repeated failures.
