@@ -12,10 +12,12 @@ from collections.abc import Iterable, Sequence
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
-from django.db import models
+from django.db import NotSupportedError, connections, models
 from django.db.models import Count, F, Func, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -180,7 +182,7 @@ class AssignmentQuerySet(models.QuerySet):
         """Annotate `current_status_value`: the status of the newest published assessment,
         None before the first one. The one rule of an assignment's status, which
         Assignment.current_status reads; a page filters by it with standing_at()."""
-        return self.annotate(current_status_value=_current_columns()["status"])
+        return self.annotate(current_status_value=_current_columns(self.db)["status"])
 
     def with_current_assessment(self) -> "AssignmentQuerySet":
         """Annotate what a list shows of each assignment: the status, text and as-of date
@@ -192,7 +194,7 @@ class AssignmentQuerySet(models.QuerySet):
         assessment as one JSON object), so that no assessment or period is built as a
         model instance for a list, and the database finds each newest assessment once.
         """
-        columns = _current_columns()
+        columns = _current_columns(self.db)
         return self.annotate(
             current_assessment_row=columns["newest"],
             published_assessment_count=columns["count"],
@@ -221,27 +223,23 @@ class AssignmentQuerySet(models.QuerySet):
         """The assignments as a public page shows them, in display order, in two queries
         at any size, or three with history.
 
-        Each has `named_bodies`: the (name, slug) of each body named for it, in order; and
-        either what a list shows (with_current_assessment()) or, with history, every
-        published assessment (with_history()). Lean on purpose: a list of 200 assignments
-        builds 200 model instances, not a thousand (no assessment, period, responsibility
-        or body for a list); assignments/presentation.py turns them into what the
-        templates show.
+        Each has what a list shows (with_current_assessment()) and `named_bodies`: the
+        (name, slug) of each body named for it, in order; with history also `history`:
+        every published assessment, newest first and by reporting body, as a dict of what
+        the assignment page shows of it (_histories()). Lean on purpose: a list of 200
+        assignments builds 200 model instances, not a thousand, and an assignment's history
+        none (no assessment, period, responsibility or body); assignments/presentation.py
+        turns them into what the templates show.
         """
-        queryset = self.in_display_order()
-        queryset = queryset.with_history() if history else queryset.with_current_assessment()
+        queryset = self.in_display_order().with_current_assessment()
         assignments = list(queryset)
-        named: dict[int, list[tuple[str, str]]] = {a.pk: [] for a in assignments}
-        if named:
-            rows = (
-                AssignmentResponsibility.objects.filter(assignment_id__in=list(named))
-                .order_by("position", "id")
-                .values_list("assignment_id", "body__name", "body__slug")
-            )
-            for assignment_id, name, slug in rows:
-                named[assignment_id].append((name, slug))
+        ids = [assignment.pk for assignment in assignments]
+        named = _named_bodies(ids, queryset.db)
+        histories = _histories(ids, queryset.db) if history else {}
         for assignment in assignments:
             assignment.named_bodies = named[assignment.pk]
+            if history:
+                assignment.history = histories[assignment.pk]
         return assignments
 
     def with_public_details(self, *, history: bool = True):
@@ -292,11 +290,45 @@ class JSONText(Func):
         )
 
 
-@functools.cache
-def _current_columns() -> dict:
-    """The expressions of with_current_status() and with_current_assessment(), built once:
-    of the newest published assessment of the outer query's assignment its status, or its
-    status, text and as-of date as one JSON object; and the count of its published ones."""
+class OwnRowSQL(RawSQL):
+    """Plain SQL about the outer query's own row, which names the outer table as a query
+    at the top level does ("assignments_assignment"): an expression compiled once
+    (_current_columns()) instead of once per query. Moved into another query (a subquery,
+    whose aliases it would not follow) it refuses to be compiled rather than read
+    another row; an annotation that such a query does not select is never compiled."""
+
+    moved = False
+
+    def relabeled_clone(self, change_map):
+        clone = self.copy()
+        clone.moved = self.moved or bool(change_map)
+        return clone
+
+    def as_sql(self, compiler, connection):
+        if self.moved:
+            raise NotSupportedError("an OwnRowSQL expression serves a top-level query only")
+        return super().as_sql(compiler, connection)
+
+
+def _current_columns(using: str) -> dict[str, OwnRowSQL]:
+    """The expressions of with_current_status() and with_current_assessment(): of the
+    newest published assessment of the outer query's assignment its status, or its
+    status, text and as-of date as one JSON object; and the count of its published ones.
+
+    Written with the ORM (the rule of what is published stays Assessment's), compiled
+    once per kind of database: compiling these subqueries cost a list page more than the
+    database took to answer them."""
+    connection = connections[using]
+    columns = _COMPILED_COLUMNS.get(connection.vendor)
+    if columns is None:
+        columns = _COMPILED_COLUMNS[connection.vendor] = _compile_columns(connection)
+    return columns
+
+
+_COMPILED_COLUMNS: dict[str, dict[str, OwnRowSQL]] = {}
+
+
+def _compile_columns(connection) -> dict[str, OwnRowSQL]:
     newest = (
         Assessment.objects.published()
         .filter(assignment=OuterRef("pk"))
@@ -311,11 +343,140 @@ def _current_columns() -> dict:
         .values("count")
     )
     row = JSONText(status="status", text="text", as_of="period__date")
-    return {
+    expressions = {
         "status": Subquery(newest.values("status")[:1]),
         "newest": Subquery(newest.values(row=row)[:1]),
         "count": Coalesce(Subquery(published), 0),
     }
+    query = Assignment.objects.annotate(**expressions).query
+    compiler = query.get_compiler(connection=connection)
+    compiled = {}
+    for name, expression in query.annotations.items():
+        sql, params = compiler.compile(expression)
+        compiled[name] = OwnRowSQL(sql, params, output_field=expression.output_field)
+    return compiled
+
+
+def _ids_in(ids: list[int], using: str) -> tuple[str, list]:
+    """The condition that a column is one of `ids`, and its parameters: on PostgreSQL one
+    parameter, an array ("= ANY(%s)"), as 200 parameters cost more to send than the query
+    took; elsewhere one parameter per id ("IN (%s, %s)")."""
+    if connections[using].vendor == "postgresql":
+        return "= ANY(%s)", [ids]
+    return f"IN ({', '.join(['%s'] * len(ids))})", ids
+
+
+@functools.lru_cache(maxsize=64)
+def _named_bodies_sql(ids_in: str, using: str) -> str:
+    """The (assignment, body name, body slug) of every body named for the assignments
+    whose ids match `ids_in` (_ids_in()), in order."""
+    quote = connections[using].ops.quote_name
+    responsibility, body = AssignmentResponsibility._meta, ResponsibleBody._meta
+
+    def column(meta, name):
+        return quote(meta.get_field(name).column)
+
+    assignment_id = f"r.{column(responsibility, 'assignment')}"
+    return (
+        f"SELECT {assignment_id}, b.{column(body, 'name')}, b.{column(body, 'slug')} "
+        f"FROM {quote(responsibility.db_table)} r "
+        f"INNER JOIN {quote(body.db_table)} b "
+        f"ON b.{column(body, 'id')} = r.{column(responsibility, 'body')} "
+        f"WHERE {assignment_id} {ids_in} "
+        f"ORDER BY r.{column(responsibility, 'position')}, r.{column(responsibility, 'id')}"
+    )
+
+
+def _named_bodies(ids: list[int], using: str) -> dict[int, list[tuple[str, str]]]:
+    """The (name, slug) of each body named for each assignment, in order: one query in
+    plain SQL, written once per size. The ORM took longer to prepare a list of 200 ids than
+    the database took to answer."""
+    named: dict[int, list[tuple[str, str]]] = {pk: [] for pk in ids}
+    if ids:
+        ids_in, parameters = _ids_in(ids, using)
+        with connections[using].cursor() as cursor:
+            cursor.execute(_named_bodies_sql(ids_in, using), parameters)
+            for assignment_id, name, slug in cursor.fetchall():
+                named[assignment_id].append((name, slug))
+    return named
+
+
+# What the assignment page shows of each assessment in an assignment's history, as
+# (key, table, column): of the assessment, its period, its reporting body and the version it
+# corrects ("corrected").
+HISTORY_COLUMNS = (
+    ("assignment_id", "assessment", "assignment_id"),
+    ("status", "assessment", "status"),
+    ("text", "assessment", "text"),
+    ("decision_date", "assessment", "decision_date"),
+    ("decision_reference", "assessment", "decision_reference"),
+    ("decision_paragraph", "assessment", "decision_paragraph"),
+    ("corrects_id", "assessment", "corrects_id"),
+    ("correction_reason", "assessment", "correction_reason"),
+    ("published_at", "assessment", "published_at"),
+    ("period_name", "period", "name"),
+    ("period_date", "period", "date"),
+    ("body_name", "body", "name"),
+    ("corrected_status", "corrected", "status"),
+    ("corrected_text", "corrected", "text"),
+)
+
+
+@functools.lru_cache(maxsize=64)
+def _histories_sql(ids_in: str, using: str) -> tuple[str, tuple]:
+    """The HISTORY_COLUMNS of every published assessment of the assignments whose ids
+    match `ids_in` (_ids_in()), newest first and by reporting body; and the parameters
+    before the ids. What is published is Assessment's rule (Assessment.objects.published(),
+    compiled once), the order with_history()'s."""
+    published = Assessment.objects.published().query
+    condition, parameters = published.get_compiler(using).compile(published.where)
+    quote = connections[using].ops.quote_name
+    assessment = Assessment._meta
+    tables = {
+        "assessment": quote(assessment.db_table),
+        "period": quote(assessment.get_field("period").related_model._meta.db_table),
+        "body": quote(ResponsibleBody._meta.db_table),
+        "corrected": quote("corrected"),
+    }
+
+    def column(table, name):
+        return f"{tables[table]}.{quote(name)}"
+
+    selected = ", ".join(column(table, name) for _, table, name in HISTORY_COLUMNS)
+    sql = (
+        f"SELECT {selected} FROM {tables['assessment']} "
+        f"INNER JOIN {tables['period']} "
+        f"ON {column('period', 'id')} = {column('assessment', 'period_id')} "
+        f"LEFT OUTER JOIN {tables['body']} "
+        f"ON {column('body', 'id')} = {column('assessment', 'body_id')} "
+        f"LEFT OUTER JOIN {tables['assessment']} {tables['corrected']} "
+        f"ON {column('corrected', 'id')} = {column('assessment', 'corrects_id')} "
+        f"WHERE ({condition}) AND {column('assessment', 'assignment_id')} {ids_in} "
+        f"ORDER BY {column('period', 'date')} DESC, {column('body', 'name')} ASC"
+    )
+    return sql, tuple(parameters)
+
+
+def _histories(ids: list[int], using: str) -> dict[int, list[dict]]:
+    """Every published assessment of each assignment, newest first and by reporting body,
+    as a dict of its HISTORY_COLUMNS: one query in plain SQL, written once per size and
+    building no model instance (prefetching the assessments with their periods, bodies and
+    corrected versions took as long as the rest of the assignment page). A time of
+    publication is aware, as the ORM reads it."""
+    histories: dict[int, list[dict]] = {pk: [] for pk in ids}
+    if ids:
+        ids_in, ids_parameters = _ids_in(ids, using)
+        sql, parameters = _histories_sql(ids_in, using)
+        keys = [key for key, _, _ in HISTORY_COLUMNS]
+        with connections[using].cursor() as cursor:
+            cursor.execute(sql, [*parameters, *ids_parameters])
+            for row in cursor.fetchall():
+                assessment = dict(zip(keys, row, strict=True))
+                published_at = assessment["published_at"]
+                if published_at is not None and timezone.is_naive(published_at):
+                    assessment["published_at"] = timezone.make_aware(published_at, datetime.UTC)
+                histories[assessment["assignment_id"]].append(assessment)
+    return histories
 
 
 class Assignment(AssessedMixin, models.Model):

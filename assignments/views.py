@@ -1,5 +1,7 @@
 """Public pages of the responsible bodies (nämnder och bolag)."""
 
+import functools
+
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -29,16 +31,18 @@ def body_detail(request, body):
     status = AssessmentStatus.parse(request.GET.get("status"))
     shown = standing_at(assignments, status)
     present = Presentation()
+    links = functools.partial(present.status_filter, request.GET, status, len(shown))
     context = {
         "body": body,
         "breadcrumbs": [
             (_("Responsible bodies"), reverse("assignments:bodies")),
             (body.name, body.get_absolute_url()),
         ],
-        "assignments": shown,
         "groups": present.by_goal(shown),
         "status_filter": status,
-        "statuses": AssessmentStatus,
+        # The filter's links: in place on the page, out of band in the list's fragment.
+        "status_links": functools.partial(links, oob=False),
+        "status_links_oob": functools.partial(links, oob=True),
     }
     return render_page_or_fragment(
         request, "assignments/body_detail.html", context, fragment="assignment-list"

@@ -1,5 +1,7 @@
 """Public pages: the plan's goals, a goal and an assignment."""
 
+import functools
+
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -50,10 +52,17 @@ def _breadcrumbs(goal: Goal, goal_url: str, assignment_url: str = "", number: in
 
 
 def _get_goal(plan: str, number: int) -> Goal:
-    try:
-        return Goal.objects.published().select_related("plan").get(plan__slug=plan, number=number)
-    except Goal.DoesNotExist:
-        raise Http404 from None
+    """The public goal `number` of the plan with the slug `plan`, with its plan; or 404.
+    Unordered: one goal at most, and the default order would cost a sort on the plan."""
+    found = list(
+        Goal.objects.published()
+        .select_related("plan")
+        .filter(plan__slug=plan, number=number)
+        .order_by()
+    )
+    if not found:
+        raise Http404
+    return found[0]
 
 
 @public_page(query={"status": AssessmentStatus.values})
@@ -62,17 +71,23 @@ def goal_detail(request, plan, number, slug):
     if slug != goal.slug:
         return redirect(goal, permanent=True)
     status = AssessmentStatus.parse(request.GET.get("status"))
-    assignments = standing_at(goal.assignments.for_page(), status)
+    listed = Assignment.objects.filter(goal=goal).order_by("number").for_page()
+    assignments = standing_at(listed, status)
     present = Presentation()
+    links = functools.partial(present.status_filter, request.GET, status, len(assignments))
     context = {
         "goal": goal,
         "plan": goal.plan,
         "breadcrumbs": _breadcrumbs(goal, goal.get_absolute_url()),
         "assignments": assignments,
-        "rows": present.rows(assignments, goal),
-        "legend": present.legend,  # called by the template, so only the whole page makes it
+        "items": present.items(present.rows(assignments, goal), anchors=True),
+        # Called by the template, so that only the whole page makes them, not its fragment.
+        "legend": present.legend,
+        "goal_history": functools.partial(present.goal_history, goal),
         "status_filter": status,
-        "statuses": AssessmentStatus,
+        # The filter's links: in place on the page, out of band in the list's fragment.
+        "status_links": functools.partial(links, oob=False),
+        "status_links_oob": functools.partial(links, oob=True),
     }
     return render_page_or_fragment(
         request, "goals/goal_detail.html", context, fragment="assignment-list"
@@ -106,9 +121,6 @@ def assignment_detail(request, plan, number, slug, assignment):
             "plan": goal.plan,
             "breadcrumbs": _breadcrumbs(goal, goal_url, url, found.number),
             "row": present.heading(found, goal),
-            "timeline": [
-                (assessment, present.badge(assessment.status_choice))
-                for assessment in found.assessments_newest_first
-            ],
+            "timeline": present.timeline(found.history),
         },
     )

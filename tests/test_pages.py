@@ -4,11 +4,11 @@ import datetime
 import re
 
 import pytest
-from django.db import connection
+from django.db import NotSupportedError, connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from assignments.models import AssessmentStatus
+from assignments.models import AssessmentStatus, Assignment
 from goals.models import Goal, Plan
 from tests import factories as f
 from tests.pages import NOT_FOUND, public_pages
@@ -162,6 +162,23 @@ def test_it_shows_html_in_a_text_as_text_and_keeps_paragraphs(client, db):
     assert re.search(r"<p>Första stycket .*?</p>\s*<p>Andra stycket.</p>", html)
 
 
+def test_it_shows_html_as_text_in_every_list_and_keeps_lines_and_paragraphs(client, db):
+    """The lists (Jinja2 macros) escape what staff wrote as the Django templates do."""
+    body = f.make_body(name="Nämnd <i>A</i> & B")
+    assignment = f.make_assignment(bodies=[body], title="Uppdrag <script>alert(1)</script>")
+    goal = assignment.goal
+    text = "Rad 1\r\nRad <b>2</b>\n\n\nStycke 2"
+    for period in (f.make_period(), f.make_period()):
+        f.make_assessment(assignment, period, text=text)
+        f.make_goal_assessment(goal, period, text=text)
+    for url in (goal.get_absolute_url(), body.get_absolute_url(), assignment.get_absolute_url()):
+        html = client.get(url).content.decode()
+        assert "<script>alert(1)</script>" not in html and "<i>A</i>" not in html, url
+        assert "Uppdrag &lt;script&gt;alert(1)&lt;/script&gt;" in html, url
+        assert "Nämnd &lt;i&gt;A&lt;/i&gt; &amp; B" in html, url
+        assert re.search(r"<p>Rad 1<br>Rad &lt;b&gt;2&lt;/b&gt;</p>\s*<p>Stycke 2</p>", html), url
+
+
 def test_it_hides_unpublished_goals(client, db):
     goal = f.make_goal(is_published=False, title="Hemligt mål")
     assert client.get(goal.get_absolute_url()).status_code == 404
@@ -235,6 +252,15 @@ def test_it_runs_a_fixed_number_of_queries_per_page_at_any_size(client):
         "accessibility statement": 1,
         "cookies": 1,
     }
+
+
+@pytest.mark.django_db
+def test_it_refuses_to_read_the_current_status_inside_another_query():
+    """with_current_status() is SQL compiled once for a query of assignments at the top
+    level; inside another query it would read the outer query's row, so it refuses."""
+    delayed = Assignment.objects.with_current_status().filter(current_status_value="delayed")
+    with pytest.raises(NotSupportedError):
+        list(Goal.objects.filter(assignments__in=delayed.values("pk")))
 
 
 def test_it_never_shows_unpublished_content_on_any_page(client, db):

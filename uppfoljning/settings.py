@@ -102,6 +102,14 @@ TEMPLATES = [
             "builtins": ["django_htmx.templatetags.django_htmx"],
         },
     },
+    # The hot lists of the public pages (assignments/presentation.py): Jinja2 renders a
+    # list of 200 items several times faster.
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "assignments.presentation.jinja2_environment"},
+    },
 ]
 
 # SQLite in the project folder unless DATABASE_URL names another database (PostgreSQL in
