@@ -85,6 +85,7 @@ def goal_detail(request, plan, number, slug):
         "legend": present.legend,
         "goal_history": functools.partial(present.goal_history, goal),
         "status_filter": status,
+        "share_assignments": listed,  # for the status summary of the shared description
         # The filter's links: in place on the page, out of band in the list's fragment.
         "status_links": functools.partial(links, oob=False),
         "status_links_oob": functools.partial(links, oob=True),

@@ -57,6 +57,7 @@ def public_pages(portal: Portal) -> dict[str, str]:
         "bodies": reverse("assignments:bodies"),
         "body": portal.body.get_absolute_url(),
         "body filtered": portal.body.get_absolute_url() + status,
+        "open data page": reverse("opendata:index"),
         OPEN_DATA: reverse("opendata:document"),
         "accessibility statement": reverse("accessibility"),
         "cookies": reverse("cookies"),

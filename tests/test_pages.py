@@ -248,6 +248,7 @@ def test_it_runs_a_fixed_number_of_queries_per_page_at_any_size(client):
         "bodies": 2,
         "body": 4,
         "body filtered": 4,
+        "open data page": 5,
         "open data": 10,
         "accessibility statement": 1,
         "cookies": 1,
