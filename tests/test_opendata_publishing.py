@@ -702,3 +702,18 @@ def test_the_page_cache_keeps_the_cors_header_and_the_etag(client, seed, page_ca
     assert cached.content == first.content
     assert cached["Access-Control-Allow-Origin"] == "*"
     assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+
+@pytest.mark.django_db
+def test_it_sends_an_assessments_permanent_address_to_its_place_on_the_assignment_page(
+    client, seed
+):
+    from assignments.models import Assessment
+
+    portal = f.seed_portal()
+    assessment = Assessment.objects.published().filter(assignment__goal=portal.goal).first()
+    response = client.get(f"/oppna-data/bedomning/{assessment.pk}/")
+    assert response.status_code in (301, 302)
+    page, anchor = response["Location"].split("#")
+    assert anchor == f"bedomning-{assessment.period.date.isoformat()}"
+    assert f'id="{anchor}"' in client.get(page).content.decode()
