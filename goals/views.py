@@ -70,8 +70,15 @@ def goal_detail(request, plan, number, slug):
     goal = _get_goal(plan, number)
     if slug != goal.slug:
         return redirect(goal, permanent=True)
-    status = AssessmentStatus.parse(request.GET.get("status"))
     listed = Assignment.objects.filter(goal=goal).order_by("number").for_page()
+    return render_goal_page(request, goal, listed)
+
+
+def render_goal_page(request, goal: Goal, listed: list[Assignment], **extra):
+    """The goal page (or its htmx fragment) of `goal` with its assignments `listed` as
+    for_page() reads them: for the public page, and for the staff's preview of a round
+    (reporting/preview.py), which passes what the round would publish and `extra` context."""
+    status = AssessmentStatus.parse(request.GET.get("status"))
     assignments = standing_at(listed, status)
     present = Presentation()
     links = functools.partial(present.status_filter, request.GET, status, len(assignments))
@@ -89,6 +96,7 @@ def goal_detail(request, plan, number, slug):
         # The filter's links: in place on the page, out of band in the list's fragment.
         "status_links": functools.partial(links, oob=False),
         "status_links_oob": functools.partial(links, oob=True),
+        **extra,
     }
     return render_page_or_fragment(
         request, "goals/goal_detail.html", context, fragment="assignment-list"

@@ -14,4 +14,9 @@ urlpatterns = [
     path("", admin.site.admin_view(views.to_report), name="to_report"),
     path("oversikt/", admin.site.admin_view(views.overview), name="overview"),
     path("kalkylblad/", include("reporting.spreadsheet_urls")),
+    path(
+        "forhandsvisning/<slug:plan>/mal/<int:number>/",
+        admin.site.admin_view(views.preview),
+        name="preview",
+    ),
 ]

@@ -5,13 +5,17 @@ and the coordinator's overview per body. Both are wrapped in admin.site.admin_vi
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from assignments.models import Assignment
 from assignments.roles import may_review
-from goals.models import ReportingPeriod
+from goals.models import Goal, PeriodState, ReportingPeriod
+from goals.views import render_goal_page
+from reporting import preview as round_preview
 from reporting import queries
 from reporting.queries import RowState
 
@@ -87,3 +91,35 @@ def default_period() -> ReportingPeriod | None:
         ReportingPeriod.objects.open_for_reporting().order_by("-date").first()
         or ReportingPeriod.objects.order_by("-date").first()
     )
+
+
+def preview(request, plan, number):
+    """The goal page as it will look when the round's period is published: its approved
+    assessments (?med=alla: every version in review) in place of the published ones. For
+    the coordinator only (an official would see other bodies' work); never cached (it is
+    served under /admin/); ?period=<id> chooses the period (default: the open one, else the
+    newest not yet published)."""
+    if not may_review(request.user):
+        raise PermissionDenied
+    goal = get_object_or_404(Goal.objects.select_related("plan"), plan__slug=plan, number=number)
+    periods = ReportingPeriod.objects.exclude(state=PeriodState.PUBLISHED).order_by("-date")
+    chosen = request.GET.get("period", "")
+    period = (
+        periods.filter(pk=chosen).first()
+        if chosen.isdigit()
+        else periods.filter(state=PeriodState.OPEN).first() or periods.first()
+    )
+    if period is None:
+        raise Http404(_("There is no reporting period to preview."))
+    include = request.GET.get("med", round_preview.PREVIEW_APPROVED)
+    if include not in round_preview.PREVIEW_STATES:
+        include = round_preview.PREVIEW_APPROVED
+    listed = Assignment.objects.filter(goal=goal).order_by("number").for_page()
+    round_preview.round_assignments(listed, period, include=include)
+    round_preview.goal_with_round(goal, period, include=include)
+    note = (
+        _("Preview of %(period)s with the approved assessments: not published.")
+        if include == round_preview.PREVIEW_APPROVED
+        else _("Preview of %(period)s with every assessment in review: not published.")
+    )
+    return render_goal_page(request, goal, listed, preview_note=note % {"period": period})

@@ -4,6 +4,7 @@ transition, each refusal, and that nothing published is ever changed or lost."""
 import pytest
 from django.contrib.auth.models import Permission, User
 from django.db import IntegrityError, transaction
+from django.test import Client
 
 from assignments.models import (
     Assessment,
@@ -406,3 +407,49 @@ def test_the_public_page_shows_a_correction_with_its_reason_and_the_earlier_text
     assert "Försenat." in page  # the text before the correction stays readable
     assert "12 maj 2022" in page and "KSN-2022-00123" in page and "§ 45" in page
     assert "Rapporterad av Nämnd A" in page
+
+
+# --------------------------------------------------------------------------- preview
+
+
+def preview_url(goal, **query):
+    from urllib.parse import urlencode
+
+    url = f"/admin/rapportering/forhandsvisning/{goal.plan.slug}/mal/{goal.number}/"
+    return url + ("?" + urlencode(query) if query else "")
+
+
+def test_the_coordinator_previews_the_goal_page_with_the_rounds_approved_assessments(
+    client, round_
+):
+    r = round_
+    r["assignment"].goal.plan.is_published = True
+    r["assignment"].goal.plan.save()
+    draft = start(r)
+    draft = services.assessment_save(
+        assessment=draft, user=r["official_a"], expected_version=draft.version,
+        status=AssessmentStatus.COMPLETED, text="Klart och godkänt.",
+    )
+    submitted = services.assessment_submit(assessment=draft, user=r["official_a"])
+    goal = r["assignment"].goal
+    client.force_login(r["coordinator"])
+
+    before = client.get(preview_url(goal)).content.decode()
+    assert "Förhandsvisning" in before and "Försenat." in before  # submitted: not yet
+    assert "Klart och godkänt." in client.get(preview_url(goal, med="alla")).content.decode()
+
+    services.assessment_approve(assessments=[submitted], user=r["coordinator"])
+    page = client.get(preview_url(goal))
+    assert page["Cache-Control"].startswith("max-age=0") or "no-cache" in page["Cache-Control"]
+    assert "Klart och godkänt." in page.content.decode()
+    # The public page still shows what is published, and nothing was written.
+    public = Client().get(goal.get_absolute_url()).content.decode()
+    assert "Klart och godkänt." not in public and "Försenat." in public
+    assert stored(submitted).state == ReviewState.APPROVED
+
+
+def test_only_the_coordinator_previews_a_round(client, round_):
+    goal = round_["assignment"].goal
+    client.force_login(round_["official_a"])
+    assert client.get(preview_url(goal)).status_code == 403
+    assert Client().get(preview_url(goal)).status_code == 302  # to the login page
