@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import NotSupportedError, connections, models
-from django.db.models import Count, F, Func, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Case, Count, F, Func, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
@@ -329,10 +329,16 @@ _COMPILED_COLUMNS: dict[str, dict[str, OwnRowSQL]] = {}
 
 
 def _compile_columns(connection) -> dict[str, OwnRowSQL]:
+    # Of the newest period's parts (several bodies' own), the most severe status first:
+    # the status of the parts together (combined_assessment()).
+    severity = Case(
+        *[When(status=status, then=Value(rank)) for rank, status in enumerate(SEVERITY)],
+        default=Value(len(SEVERITY)),
+    )
     newest = (
         Assessment.objects.published()
         .filter(assignment=OuterRef("pk"))
-        .order_by("-period__date")
+        .order_by("-period__date", severity)
     )
     published = (
         Assessment.objects.published()

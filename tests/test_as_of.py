@@ -48,3 +48,15 @@ def test_it_combines_the_parts_of_several_bodies_most_severe_first():
     _, status, text = current_as_of([assignment])[assignment.pk]
     assert status == AssessmentStatus.DELAYED
     assert text == "Första nämnden: A.\n\nAndra nämnden: B."
+
+
+def test_a_list_shows_the_most_severe_status_of_the_newest_periods_parts(client):
+    april = f.make_period(date=APRIL)
+    first, second = f.make_body(name="Första nämnden"), f.make_body(name="Andra nämnden")
+    assignment = f.make_assignment(bodies=[first, second])
+    f.make_assessment(assignment, april, body=first, status=AssessmentStatus.ON_TRACK, text="A.")
+    f.make_assessment(assignment, april, body=second, status=AssessmentStatus.DELAYED, text="B.")
+    [listed] = type(assignment).objects.filter(pk=assignment.pk).for_page()
+    assert listed.current_status == AssessmentStatus.DELAYED
+    page = client.get(assignment.goal.get_absolute_url()).content.decode()
+    assert 'data-status="delayed"' in page
