@@ -247,20 +247,21 @@ class AssignmentQuerySet(models.QuerySet):
         with_current_assessment(), `responsible_bodies` (model instances, in order), and
         with history with_history(). The admin's list reads it; public pages read
         for_page(), which is leaner."""
-        queryset = (
-            self.in_display_order()
-            .with_current_assessment()
-            .prefetch_related(
-                Prefetch(
-                    "responsibilities",
-                    queryset=AssignmentResponsibility.objects.select_related("body").order_by(
-                        "position", "id"
-                    ),
-                    to_attr="ordered_responsibilities",
-                )
+        queryset = self.in_display_order().with_current_assessment().with_ordered_bodies()
+        return queryset.with_history() if history else queryset
+
+    def with_ordered_bodies(self) -> "AssignmentQuerySet":
+        """Prefetch the named bodies' responsibilities in the order they are named
+        (`ordered_responsibilities`, which responsible_bodies and current_as_of() read)."""
+        return self.prefetch_related(
+            Prefetch(
+                "responsibilities",
+                queryset=AssignmentResponsibility.objects.select_related("body").order_by(
+                    "position", "id"
+                ),
+                to_attr="ordered_responsibilities",
             )
         )
-        return queryset.with_history() if history else queryset
 
 
 class JSONText(Func):
@@ -558,13 +559,16 @@ class Assignment(AssessedMixin, models.Model):
             and (self.added_year is None or self.added_year <= year)
         )
 
-    def is_answered_by(self, body: ResponsibleBody) -> bool:
+    def is_answered_by(self, body: ResponsibleBody, named_body_ids=None) -> bool:
         """Whether `body` answers for the assignment: named, or given to all of its kind
-        (the rule AssignmentQuerySet.for_bodies() applies to many)."""
+        (the rule AssignmentQuerySet.for_bodies() applies to many). `named_body_ids`, the
+        ids of the bodies named for it where the caller has read them, spares a query."""
         if body.kind == BodyKind.COMMITTEE and self.all_committees:
             return True
         if body.kind == BodyKind.COMPANY and self.all_companies:
             return True
+        if named_body_ids is not None:
+            return body.pk in named_body_ids
         return self.responsibilities.filter(body=body).exists()
 
     # The methods below read what AssignmentQuerySet.with_public_details() or for_page()

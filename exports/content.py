@@ -22,16 +22,13 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Prefetch
 from django.template.defaultfilters import date as date_filter
 from django.utils.text import slugify
 from django.utils.translation import gettext
 
 from assignments.models import (
-    Assessment,
     AssessmentStatus,
     Assignment,
-    AssignmentResponsibility,
     ResponsibleBody,
     current_as_of,
 )
@@ -309,24 +306,7 @@ def _goal_items(goals: list[Goal], as_of: ReportingPeriod | None) -> list[GoalIt
 
 def _assignments(queryset) -> list[Assignment]:
     """The assignments with their named bodies and published assessments: three queries."""
-    return list(
-        queryset.prefetch_related(
-            Prefetch(
-                "responsibilities",
-                queryset=AssignmentResponsibility.objects.select_related("body").order_by(
-                    "position", "id"
-                ),
-                to_attr="ordered_responsibilities",
-            ),
-            Prefetch(
-                "assessments",
-                queryset=Assessment.objects.published()
-                .select_related("period", "body")
-                .order_by("-period__date", "body__name"),
-                to_attr="published_assessments",
-            ),
-        )
-    )
+    return list(queryset.with_ordered_bodies().with_history())
 
 
 def _goal_item(goal: Goal, *, sections: bool = True) -> GoalItem:

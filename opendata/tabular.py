@@ -17,14 +17,11 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from assignments.models import (
-    Assessment,
     AssessmentStatus,
     Assignment,
-    AssignmentResponsibility,
     combined_assessment,
 )
 
@@ -76,22 +73,8 @@ def assessment_rows(
         Assignment.objects.filter(goal__in=goals)
         .select_related("goal__plan")
         .order_by("goal__plan__start_year", "goal__plan__code", "goal__number", "number")
-        .prefetch_related(
-            Prefetch(
-                "responsibilities",
-                queryset=AssignmentResponsibility.objects.select_related("body").order_by(
-                    "position", "id"
-                ),
-                to_attr="ordered_responsibilities",
-            ),
-            Prefetch(
-                "assessments",
-                queryset=Assessment.objects.published()
-                .select_related("period", "body")
-                .order_by("period__date", "body__name"),
-                to_attr="published_assessments",
-            ),
-        )
+        .with_ordered_bodies()
+        .with_history()
     )
     rows = []
     for assignment in assignments:
