@@ -190,11 +190,11 @@ def round_rows(user, periods: list[ReportingPeriod], *, today: datetime.date) ->
     )
     if not assignments:
         return [_period_round(period, today) for period in periods]
-    named = set(
-        AssignmentResponsibility.objects.filter(body__in=bodies).values_list(
-            "assignment_id", "body_id"
-        )
-    )
+    named: dict[int, set[int]] = {}  # of the user's bodies, those named for each assignment
+    for assignment_id, body_id in AssignmentResponsibility.objects.filter(
+        body__in=bodies
+    ).values_list("assignment_id", "body_id"):
+        named.setdefault(assignment_id, set()).add(body_id)
     found: dict[tuple[int, int, int], Assessment] = {}
     assessments = (
         Assessment.objects.filter(period__in=periods, body__in=bodies, state__in=_COUNTED)
@@ -214,7 +214,7 @@ def round_rows(user, periods: list[ReportingPeriod], *, today: datetime.date) ->
             if not assignment.is_reportable_in(period):
                 continue
             for body in bodies:
-                if not _answers(assignment, body, named):
+                if not assignment.is_answered_by(body, named.get(assignment.pk, set())):
                     continue
                 group = groups.get(assignment.goal_id)
                 if group is None:
@@ -228,15 +228,6 @@ def round_rows(user, periods: list[ReportingPeriod], *, today: datetime.date) ->
 
 def _period_round(period: ReportingPeriod, today: datetime.date) -> PeriodRound:
     return PeriodRound(period, deadline_text(period, today), is_overdue(period, today))
-
-
-def _answers(assignment: Assignment, body: ResponsibleBody, named: set) -> bool:
-    """Assignment.is_answered_by(body), from what round_rows() read."""
-    if body.kind == BodyKind.COMMITTEE and assignment.all_committees:
-        return True
-    if body.kind == BodyKind.COMPANY and assignment.all_companies:
-        return True
-    return (assignment.pk, body.pk) in named
 
 
 def only_state(rounds: list[PeriodRound], state: RowState | None) -> list[PeriodRound]:

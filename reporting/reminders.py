@@ -43,7 +43,6 @@ from assignments.models import (
     Assessment,
     Assignment,
     AssignmentResponsibility,
-    BodyKind,
     ResponsibleBody,
     ReviewState,
 )
@@ -184,14 +183,6 @@ def due_reminders(*, today: datetime.date | None = None) -> list[Reminder]:
         named[assignment_id].add(body_id)
     standing = _standing(periods, bodies, candidates)
 
-    def answered_by(assignment: Assignment, body: ResponsibleBody) -> bool:
-        # Assignment.is_answered_by()'s rule, on what was read above.
-        return (
-            body.pk in named[assignment.pk]
-            or (body.kind == BodyKind.COMMITTEE and assignment.all_committees)
-            or (body.kind == BodyKind.COMPANY and assignment.all_companies)
-        )
-
     officials: dict[int, tuple[object, list[ResponsibleBody]]] = {}
     for m in sorted(memberships, key=lambda m: (m.user.get_username(), m.responsiblebody.name)):
         officials.setdefault(m.user_id, (m.user, []))[1].append(m.responsiblebody)
@@ -203,7 +194,7 @@ def due_reminders(*, today: datetime.date | None = None) -> list[Reminder]:
             items = []
             for assignment in due:
                 for body in user_bodies:
-                    if not answered_by(assignment, body):
+                    if not assignment.is_answered_by(body, named[assignment.pk]):
                         continue
                     state, comment = standing.get(
                         (period.pk, assignment.pk, body.pk), (ItemState.MISSING, "")
