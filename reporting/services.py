@@ -185,28 +185,12 @@ def assessment_start(
     *, assignment: Assignment, period: ReportingPeriod, body: ResponsibleBody | None, user
 ) -> Assessment:
     """The draft of `body`'s assessment of `assignment` in `period`: the one in review if
-    there is one, else a new draft that starts from the previous period's status and text."""
-    _check_start(assignment=assignment, period=period, body=body, user=user)
-    existing = (
-        Assessment.objects.in_review()
-        .filter(assignment=assignment, period=period, body=body)
-        .first()
-    )
-    if existing:
-        return existing
-    previous = previous_assessment(assignment, period, body)
-    draft = Assessment(
-        assignment=assignment,
-        period=period,
-        body=body,
-        status=previous.status if previous else "",
-        text=previous.text if previous else "",
-    )
-    if previous is None:
-        # A first assessment has no status yet: the official chooses one. It is saved when
-        # the form is saved (assessment_create), so return it unsaved.
-        return draft
-    draft.save()
+    there is one, else a new draft that starts from the previous period's status and text.
+    A first assessment has no status yet: the official chooses one, and it is saved when
+    the form is saved (assessment_create), so it is returned unsaved."""
+    draft = assessment_prefill(assignment=assignment, period=period, body=body, user=user)
+    if draft.pk is None and draft.status:  # started from the previous period's
+        draft.save()
     return draft
 
 
