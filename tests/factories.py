@@ -9,6 +9,8 @@ import datetime
 import itertools
 from pathlib import Path
 
+from django.contrib.auth.models import Group, User
+from django.test import Client
 from django.utils import timezone
 
 from assignments.models import (
@@ -125,6 +127,23 @@ def make_goal_assessment(goal=None, period=None, **fields) -> GoalAssessment:
         goal=goal or make_goal(), period=period or make_period(), **fields
     )
 
+
+
+def make_staff(username: str, role: str, *bodies, **fields) -> User:
+    """A staff user in the group of `role` (a role's name, assignments/roles.py), an
+    official of each of `bodies`."""
+    user = User.objects.create_user(username, password="x", is_staff=True, **fields)
+    user.groups.add(Group.objects.get(name=role))
+    for body in bodies:
+        body.officials.add(user)
+    return user
+
+
+def staff_client(username: str, role: str, *bodies) -> Client:
+    """A test client logged in as make_staff(username, role, *bodies)."""
+    client = Client()
+    client.force_login(make_staff(username, role, *bodies))
+    return client
 
 # --------------------------------------------------------------------------- whole portals
 

@@ -3,23 +3,14 @@ Assignment.objects.editable_by(user) and Assessment.objects.editable_by(user) (t
 coordinator sees everything), and an official sees no other official's name."""
 
 import pytest
-from django.contrib.auth.models import Group, User
-from django.test import Client
+from django.contrib.auth.models import User
 from django.urls import reverse
 
 from assignments.models import Assessment, Assignment, BodyKind
 from goals.models import Goal, PeriodState
 from tests import factories as f
 
-
-def staff(username: str, role: str, *bodies) -> Client:
-    user = User.objects.create_user(username, password="x", is_staff=True)
-    user.groups.add(Group.objects.get(name=role))
-    for body in bodies:
-        body.officials.add(user)
-    client = Client()
-    client.force_login(user)
-    return client
+staff = f.staff_client
 
 
 class World:

@@ -8,7 +8,7 @@ Each refusal is checked in the database: everything is exactly as before.
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.forms.models import model_to_dict
 from django.test import Client
 from django.urls import reverse
@@ -27,12 +27,7 @@ def in_swedish(text, **values) -> str:
         return escape(text % values if values else text)
 
 
-def staff(username: str, role: str, *bodies, **names) -> User:
-    user = User.objects.create_user(username, password="x", is_staff=True, **names)
-    user.groups.add(Group.objects.get(name=role))
-    for body in bodies:
-        body.officials.add(user)
-    return user
+staff = f.make_staff
 
 
 def login(user) -> Client:

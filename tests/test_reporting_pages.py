@@ -7,7 +7,7 @@ import itertools
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -21,14 +21,7 @@ TO_REPORT = "/admin/rapportering/"
 OVERVIEW = "/admin/rapportering/oversikt/"
 
 
-def staff(username: str, role: str, *bodies) -> Client:
-    user = User.objects.create_user(username, password="x", is_staff=True)
-    user.groups.add(Group.objects.get(name=role))
-    for body in bodies:
-        body.officials.add(user)
-    client = Client()
-    client.force_login(user)
-    return client
+staff = f.staff_client
 
 
 def rows(response) -> dict[tuple[int, int], str]:

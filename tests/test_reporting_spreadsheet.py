@@ -9,7 +9,7 @@ import zipfile
 
 import openpyxl
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
@@ -29,10 +29,7 @@ ON_TRACK = str(AssessmentStatus.ON_TRACK.label)
 
 
 def staff(username: str, role: str, *bodies) -> tuple[User, Client]:
-    user = User.objects.create_user(username, password="x", is_staff=True)
-    user.groups.add(Group.objects.get(name=role))
-    for body in bodies:
-        body.officials.add(user)
+    user = f.make_staff(username, role, *bodies)
     client = Client()
     client.force_login(user)
     return user, client
