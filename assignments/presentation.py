@@ -18,26 +18,41 @@ rows share it:
 - an address is reversed once per goal (an assignment's address is the goal's with its
   number) and once per body; a list of bodies is made once per list.
 
-The lists themselves (the items of a list of assignments, an assignment's history, a goal's
-earlier assessments, the legend and the status filter) are macros of one Jinja2 template,
-templates/jinja2/assignments/presentation.html, each rendered in one loop: Jinja2 renders
+The lists themselves (the items of a list of assignments, an assignment's history and its
+status timeline, a goal's earlier assessments, the legend and the status filter) are
+macros of one Jinja2 template, templates/jinja2/assignments/presentation.html, each
+rendered in one loop: Jinja2 renders
 such a loop several times faster than Django's engine. The Django templates of the goal,
 body and assignment pages, and the goal page's htmx fragment, show what they return as it
 is. The rules stay in the models: a row's status is Assignment.current_status, its
 assessment the newest published one (AssignmentQuerySet.with_current_assessment()).
+
+As of a period (`?per=<period code>`, the exports' parameter): assignments_as_of() reads a
+list as it stood then, by the exports' rule (assignments.models.current_as_of()), into the
+same fields a row reads; a Presentation made with the period keeps `?per=` on every
+address it makes, so that a reader stays in that period; PeriodSwitch is what the page's
+period switch shows (templates/goals/includes/_period_switch.html).
 """
 
 from __future__ import annotations
 
+import datetime
+import functools
+import json
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import groupby
-from operator import attrgetter
+from operator import attrgetter, itemgetter
+from types import SimpleNamespace
+from urllib.parse import urlencode
 
 import jinja2
 from django.conf import settings
-from django.http import QueryDict
+from django.db import connection
+from django.db.models import Prefetch, prefetch_related_objects
+from django.http import Http404, QueryDict
+from django.shortcuts import render
 from django.template import engines
 from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
@@ -46,7 +61,14 @@ from django.utils.timezone import template_localtime
 from django.utils.translation import gettext, ngettext
 from markupsafe import Markup
 
-from assignments.models import AssessmentStatus, Assignment
+from assignments.models import (
+    Assessment,
+    AssessmentStatus,
+    Assignment,
+    AssignmentResponsibility,
+    combined_assessment,
+    current_as_of,
+)
 
 # The Jinja2 template of the pieces and the lists (in templates/jinja2/).
 MACROS = "assignments/presentation.html"
@@ -56,6 +78,8 @@ PROBE_SLUG = "0-probe-0"
 # How Django's filter linebreaks finds line breaks and paragraphs.
 LINE_BREAK = re.compile(r"\r\n|\r")
 PARAGRAPH_BREAK = re.compile(r"\n{2,}")
+# The query parameter of a page "as of a period" (the exports' too): a period's code.
+PERIOD_PARAMETER = "per"
 # What a slug may hold to be put into an address as it is (the slug path converter's
 # characters, none of which reverse() would quote).
 PLAIN_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
@@ -88,12 +112,12 @@ def number(value: int) -> str:
 
 
 def _month_year(date) -> str:
-    """"augusti 2022", as the template filter date:"F Y" shows it."""
+    """ "augusti 2022", as the template filter date:"F Y" shows it."""
     return date_filter(date, "F Y")
 
 
 def _day(date) -> str:
-    """"31 augusti 2022", as the template filter date:"j F Y" shows it."""
+    """ "31 augusti 2022", as the template filter date:"j F Y" shows it."""
     return date_filter(date, "j F Y")
 
 
@@ -155,8 +179,13 @@ class Entry:
 class Presentation:
     """One request's pieces, labels, addresses and lists (see the module)."""
 
-    def __init__(self):
+    def __init__(self, period=None):
+        """`period`: the reporting period a page shows (a published ReportingPeriod, as of
+        `?per=`), or None for the latest; every address made keeps it."""
         self._macros = engines["jinja2"].env.get_template(MACROS).module
+        self.period = period
+        # "?per=<code>" after every address of the page, or nothing for the latest.
+        self.query = period_query(period)
         self._pieces: dict[tuple[str, object], Markup] = {}
         self._labels: dict[tuple[str, object], str] = {}
         self._bodies: dict[tuple, tuple[tuple[str, str, bool], ...]] = {}
@@ -221,6 +250,11 @@ class Presentation:
 
     # -- labels: plain text, escaped by the template that shows it
 
+    @staticmethod
+    def day(date) -> str:
+        """ "31 augusti 2022"."""
+        return _day(date)
+
     def _label(self, kind: str, value, make: Callable[[], str]) -> str:
         """make(): a label of `kind` for `value`, made once per request."""
         label = self._labels.get((kind, value))
@@ -231,7 +265,7 @@ class Presentation:
     # The message ids are written out in each gettext() call, for makemessages to find.
 
     def as_of(self, date) -> str:
-        """"Bedömning (per augusti 2022):" of an assessment as of `date`."""
+        """ "Bedömning (per augusti 2022):" of an assessment as of `date`."""
         return self._label(
             "as of",
             date,
@@ -239,7 +273,7 @@ class Presentation:
         )
 
     def added(self, year: int) -> str:
-        """"Tillkommande uppdrag 2023:" of an assignment added in `year`."""
+        """ "Tillkommande uppdrag 2023:" of an assignment added in `year`."""
         return self._label(
             "added",
             year,
@@ -247,7 +281,7 @@ class Presentation:
         )
 
     def history(self, count: int) -> str:
-        """"Alla 3 bedömningar över tid": the link to an assignment's assessments."""
+        """ "Alla 3 bedömningar över tid": the link to an assignment's assessments."""
         return self._label(
             "history",
             count,
@@ -255,7 +289,7 @@ class Presentation:
         )
 
     def shown(self, status: AssessmentStatus | None, count: int) -> str:
-        """"3 uppdrag med status ”Enligt plan”.": how many assignments a list shows."""
+        """ "3 uppdrag med status ”Enligt plan”.": how many assignments a list shows."""
         if status:
             return ngettext(
                 "%(counter)s assignment with the status “%(label)s”.",
@@ -267,7 +301,7 @@ class Presentation:
         }
 
     def given_to(self, assignment: Assignment) -> str:
-        """"alla nämnder" and the like: to whom besides its named bodies it is given, with
+        """ "alla nämnder" and the like: to whom besides its named bodies it is given, with
         the comma before the named ones."""
         label = self._given_to[assignment.all_committees, assignment.all_companies]
         return f"{label}, " if label and assignment.named_bodies else label
@@ -281,13 +315,13 @@ class Presentation:
             kwargs = {"plan": goal.plan.slug, "number": goal.number, "slug": goal.slug}
             make = address_maker("goals:assignment", kwargs, "assignment", PROBE_NUMBER)
             self._assignment_urls[goal.pk] = make
-        return make(assignment_number)
+        return make(assignment_number) + self.query
 
     def body_url(self, slug: str) -> str:
         """The address of the body with `slug`: without reverse() for a plain slug."""
         if PLAIN_SLUG.fullmatch(slug):
-            return self._body_url(slug)
-        return reverse("assignments:body", kwargs={"body": slug})
+            return self._body_url(slug) + self.query
+        return reverse("assignments:body", kwargs={"body": slug}) + self.query
 
     # -- rows
 
@@ -315,6 +349,32 @@ class Presentation:
         in the order given."""
         return self._macros.timeline([self._entry(assessment) for assessment in history])
 
+    def status_timeline(self, history: list[dict]) -> Markup:
+        """The <ol> of an assignment's status in each period of its history
+        (for_page(history=True), newest first), from the first period to the latest: the
+        period's date and the status badge, a link to the period's full assessment below
+        (the timeline's id bedomning-<date>). Several bodies' parts of one period show the
+        status of the parts together (combined_assessment()), and how many parts."""
+        points = []
+        for date, run in groupby(reversed(history), itemgetter("period_date")):
+            parts = list(run)
+            status = AssessmentStatus(period_status(parts))
+            count = len(parts)
+            points.append(
+                SimpleNamespace(
+                    date=date.isoformat(),
+                    day=_day(date),
+                    badge=self.badge(status),
+                    parts=ngettext("%(counter)s part", "%(counter)s parts", count)
+                    % {"counter": number(count)}
+                    if count > 1
+                    else "",
+                )
+            )
+        if not points:
+            return Markup("")
+        return self._macros.status_timeline(points)
+
     def _entry(self, assessment: dict) -> Entry:
         date = assessment["period_date"]
         entry = Entry(
@@ -331,10 +391,13 @@ class Presentation:
             entry.corrected_status = AssessmentStatus(assessment["corrected_status"]).label
         return entry
 
-    def goal_history(self, goal) -> Markup:
+    def goal_history(self, goal, assessments: list | None = None) -> Markup:
         """The <li> of each of the goal's earlier assessments (with their periods), newest
-        first."""
-        return self._macros.goal_history(goal.earlier_assessments)
+        first; `assessments` instead when given (those before the one shown as of a
+        period)."""
+        if assessments is None:
+            assessments = goal.earlier_assessments
+        return self._macros.goal_history(assessments) if assessments else Markup("")
 
     def heading(self, assignment: Assignment, goal) -> Row:
         """What a page shows of any assignment: its number, address, title (with "added"
@@ -365,3 +428,283 @@ class Presentation:
             given_to=self.given_to(assignment),
             bodies=self.bodies(assignment.named_bodies),
         )
+
+
+def period_status(parts: list[dict]) -> str:
+    """The status of an assignment in one period, from the rows of its history of that
+    period (for_page(history=True)): the status of the parts together, by the one rule of
+    it, combined_assessment() (the municipality's own assessment alone, else the most
+    severe of the bodies' parts)."""
+    read = [
+        SimpleNamespace(
+            body_id=None if part["body_name"] is None else index,
+            body=SimpleNamespace(name=part["body_name"] or "", code=""),
+            status=part["status"],
+            text=part["text"],
+        )
+        for index, part in enumerate(parts, start=1)
+    ]
+    return combined_assessment(read, ())[0]
+
+
+# --------------------------------------------------------------------------- as of a period
+
+
+def period_query(period) -> str:
+    """ "?per=<code>": the query of an address as of `period`; "" for None (the latest)."""
+    if period is None:
+        return ""
+    return "?" + urlencode({PERIOD_PARAMETER: period.code})
+
+
+def existed_in(assignment: Assignment, date: datetime.date) -> bool:
+    """Whether the assignment existed as of `date`: not an additional assignment of a later
+    year (the rule of AssignmentQuerySet.reportable_in(), which leaves it out of earlier
+    rounds)."""
+    return assignment.added_year is None or assignment.added_year <= date.year
+
+
+def assignments_as_of(
+    queryset, date: datetime.date, *, history: bool = False
+) -> tuple[list[Assignment], list[Assignment]]:
+    """The assignments of `queryset` as a page shows them as of `date`, in display order:
+    (those that existed then, those added in a later year). Three queries, five with
+    history, at any size.
+
+    Each has what for_page() gives a row, as it stood then: `named_bodies`, and in
+    `current_assessment_row` the status, text and date of what was current then by the
+    exports' rule (assignments.models.current_as_of(): the newest published version of the
+    newest period on or before the date, the bodies' parts combined);
+    `published_assessment_count` counts what was published of periods up to the date. With
+    history also `history` (for_page(history=True)), only its periods up to the date.
+
+    The published assessments up to the date are read as plain rows, and only the parts of
+    each assignment's newest period are handed to current_as_of() (as
+    `published_assessments`, light objects with what it reads: the period's date, the
+    body, the status and the text): a list of 200 assignments in 12 periods builds a few
+    hundred small objects, not thousands of model instances.
+    """
+    if history:
+        assignments = queryset.for_page(history=True)
+        for assignment in assignments:
+            assignment.history = [h for h in assignment.history if h["period_date"] <= date]
+    else:
+        assignments = list(queryset.in_display_order())
+    prefetch_related_objects(
+        assignments,
+        Prefetch(
+            "responsibilities",
+            queryset=AssignmentResponsibility.objects.select_related("body")
+            .only("assignment", "position", "body__name", "body__slug", "body__code")
+            .order_by("position", "id"),
+            to_attr="ordered_responsibilities",
+        ),
+    )
+    parts = _newest_parts(assignments, queryset, date)
+    shown = [a for a in assignments if existed_in(a, date)]
+    later = [a for a in assignments if not existed_in(a, date)]
+    for assignment in assignments:
+        assignment.published_assessment_count, assignment.published_assessments = parts.get(
+            assignment.pk, (0, [])
+        )
+    current = current_as_of(shown, date)
+    for assignment in assignments:
+        if not history:
+            assignment.named_bodies = [
+                (r.body.name, r.body.slug) for r in assignment.ordered_responsibilities
+            ]
+        found = current.get(assignment.pk)
+        row = None
+        if found is not None:
+            part, status, text = found
+            row = {"status": status, "text": text, "as_of": part.period.date.isoformat()}
+        # What with_current_assessment() annotates, as of the date: current_status,
+        # current_text and current_as_of read it.
+        assignment.__dict__.pop("current_status_value", None)
+        assignment.__dict__.pop("_current_row", None)
+        assignment.current_assessment_row = json.dumps(row) if row else None
+        if found is None:
+            assignment.published_assessment_count = 0
+            if history:
+                assignment.history = []
+    return shown, later
+
+
+def _newest_parts(assignments: list[Assignment], queryset, date: datetime.date) -> dict:
+    """(how many were published up to `date`, the parts of the newest period up to it) of
+    each of `assignments` (those of `queryset`) that has any, by id: one query, of plain
+    rows. Each part has what current_as_of() reads of an Assessment: period.date, body_id,
+    body.name, body.code, status and text."""
+    if not assignments:
+        return {}
+    rows = (
+        Assessment.objects.published()
+        .filter(period__date__lte=date, assignment__in=queryset.order_by().values("pk"))
+        .order_by("assignment_id", "-period__date", "body__name")
+        .values_list(
+            "assignment_id", "period__date", "body_id", "body__name", "body__code", "status", "text"
+        )
+    )
+    found = {}
+    for assignment_id, run in groupby(rows, itemgetter(0)):
+        run = list(run)
+        newest = run[0][1]
+        period = SimpleNamespace(date=newest)
+        parts = [
+            SimpleNamespace(
+                period=period,
+                body_id=body_id,
+                body=SimpleNamespace(name=name, code=code),
+                status=status,
+                text=text,
+            )
+            for _, date_, body_id, name, code, status, text in run
+            if date_ == newest
+        ]
+        found[assignment_id] = (len(run), parts)
+    return found
+
+
+# The SQL of periods_newest_first(), by kind of database.
+_COMPILED_PERIODS: dict[str, tuple] = {}
+
+
+def periods_newest_first(published) -> list:
+    """The periods of `published`, the queryset of the published reporting periods
+    (goals.periods.published_periods(), AsOf.published()), newest first: model instances of
+    their id, code, name and date. Compiled to SQL once per kind of database and run as
+    plain SQL: a period switch asks it on every page, and the ORM took longer to build and
+    compile the query than the database took to answer it."""
+    compiled = _COMPILED_PERIODS.get(connection.vendor)
+    if compiled is None:
+        queryset = published.order_by("-date").values_list("pk", "code", "name", "date")
+        sql, parameters = queryset.query.sql_with_params()
+        compiled = _COMPILED_PERIODS[connection.vendor] = (queryset.model, sql, parameters)
+    model, sql, parameters = compiled
+    with connection.cursor() as cursor:
+        cursor.execute(sql, parameters)
+        rows = cursor.fetchall()
+    return [model(id=pk, code=code, name=name, date=date) for pk, code, name, date in rows]
+
+
+def period_named_in(periods, code: str | None):
+    """The period of `periods` (a queryset of the periods `?per=` may name) with the code
+    `code`; None for no code or an empty one (the latest). UnknownPeriod (an Http404) for
+    any other code: one not among them, or junk (too long, a NUL). One query, none without
+    a code. goals.periods.period_named() gives it the published periods."""
+    if code is None or code == "":
+        return None
+    if len(code) > periods.model._meta.get_field("code").max_length or "\x00" in code:
+        raise UnknownPeriod
+    found = list(periods.filter(code=code)[:1])
+    if not found:
+        raise UnknownPeriod
+    return found[0]
+
+
+class AsOf:
+    """`?per=` on a page of this room (the body pages), by the goals room's rule
+    (goals/periods.py: a published period by its code, period_named()), which this room
+    cannot import: the period model is reached through Assessment.period, as this room
+    reaches the goals room, and its published state named as PeriodState names it."""
+
+    PUBLISHED = "published"  # goals.models.PeriodState.PUBLISHED
+
+    @classmethod
+    def published(cls):
+        """The published reporting periods (goals.periods.published_periods())."""
+        model = Assessment._meta.get_field("period").related_model
+        return model.objects.filter(state=cls.PUBLISHED)
+
+    @classmethod
+    def asked(cls, request):
+        """The published period `?per=` names (goals.periods.period_asked())."""
+        return period_named_in(cls.published(), request.GET.get(PERIOD_PARAMETER))
+
+    @classmethod
+    def periods(cls) -> list:
+        """Every published period, newest first: the choices of the body pages' switch (a
+        body answers for assignments of any plan). One query."""
+        return periods_newest_first(cls.published())
+
+
+class UnknownPeriod(Http404):
+    """`?per=` names no published period: the page answers its own 404 (as_of_page())."""
+
+
+# The 404 page of a `?per=` that names no published period.
+UNKNOWN_PERIOD_TEMPLATE = "goals/includes/_asof_unknown_period.html"
+
+
+def as_of_page(view):
+    """A public page that reads `?per=`: a code that names no published period
+    (UnknownPeriod) gets the portal's 404 page in Swedish, which says so and links to the
+    page as of the latest. Decorate inside public_page()."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except UnknownPeriod:
+            context = {"latest_url": request.path}
+            return render(request, UNKNOWN_PERIOD_TEMPLATE, context, status=404)
+
+    return wrapper
+
+
+@dataclass
+class PeriodSwitch:
+    """What a page's period switch shows (templates/goals/includes/_period_switch.html):
+    the published `periods` to choose from (newest first; a function that reads them,
+    called only when the switch is shown), the one `chosen` (None: the latest), the page's
+    `path`, the other query parameters the page keeps (`keep`: name and value) and how
+    many assignments were left out as added after the chosen period (`later`)."""
+
+    periods: Callable[[], Iterable]
+    chosen: object | None
+    path: str
+    keep: list[tuple[str, str]] = field(default_factory=list)
+    later: int = 0
+
+    def options(self) -> list[tuple[str, str, bool]]:
+        """(code, label, chosen) of each option of the switch: first the latest ("" and
+        "Senaste (per 31 augusti 2022)", the newest period's date), then each period
+        ("per 30 april 2022"), newest first, the chosen one among them even when nothing of
+        the page is of it. Empty when there is no period to choose."""
+        periods = list(self.periods())
+        if self.chosen is not None and all(p.pk != self.chosen.pk for p in periods):
+            periods = sorted([*periods, self.chosen], key=attrgetter("date"), reverse=True)
+        if not periods:
+            return []
+        latest = gettext("Latest (as of %(date)s)") % {"date": _day(periods[0].date)}
+        options = [("", latest, self.chosen is None)]
+        for period in periods:
+            label = gettext("as of %(date)s") % {"date": _day(period.date)}
+            chosen = self.chosen is not None and period.pk == self.chosen.pk
+            options.append((period.code, label, chosen))
+        return options
+
+    @property
+    def day(self) -> str:
+        """ "30 april 2022": the chosen period's date."""
+        return _day(self.chosen.date) if self.chosen is not None else ""
+
+    @property
+    def date(self) -> str:
+        return self.chosen.date.isoformat() if self.chosen is not None else ""
+
+    @property
+    def latest_url(self) -> str:
+        """The page's address without `?per=`, with what else it keeps."""
+        return f"{self.path}?{urlencode(self.keep)}" if self.keep else self.path
+
+    @property
+    def later_text(self) -> str:
+        """ "2 uppdrag som tillkom senare visas inte." or ""."""
+        if not self.later:
+            return ""
+        return ngettext(
+            "%(counter)s assignment added later is not shown.",
+            "%(counter)s assignments added later are not shown.",
+            self.later,
+        ) % {"counter": number(self.later)}

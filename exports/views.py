@@ -14,18 +14,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from assignments.models import ResponsibleBody
 from exports import docx, pdf, xlsx
 from exports.content import ExportContent, body_content, goal_content, plan_content
-from goals.models import Goal, PeriodState, Plan, ReportingPeriod
-from uppfoljning.public import public_page
+from goals.models import Goal, Plan
 
-PERIOD_PARAMETER = "per"
-MAX_PERIOD_CODE = ReportingPeriod._meta.get_field("code").max_length
+# `?per=`: the one rule of which published period a page or a file shows.
+from goals.periods import PARAMETER as PERIOD_PARAMETER
+from goals.periods import period_asked
+from uppfoljning.public import public_page
 
 
 @dataclass(frozen=True)
@@ -62,20 +63,6 @@ def body_export(request, body, extension):
     period = period_asked(request)
     body = get_object_or_404(ResponsibleBody, slug=body)
     return export_response(request, body_content(body, as_of=period), extension)
-
-
-def period_asked(request) -> ReportingPeriod | None:
-    """The published period `?per=` names; None without it (now). Http404 for any code
-    that names no published period."""
-    code = request.GET.get(PERIOD_PARAMETER)
-    if code is None or code == "":
-        return None
-    if len(code) > MAX_PERIOD_CODE or "\x00" in code:
-        raise Http404
-    try:
-        return ReportingPeriod.objects.get(code=code, state=PeriodState.PUBLISHED)
-    except ReportingPeriod.DoesNotExist:
-        raise Http404 from None
 
 
 def export_response(request, content: ExportContent, extension: str) -> HttpResponse:
