@@ -180,11 +180,14 @@ class GoalQuerySet(PublishedQuerySet):
 
     def with_assignments(self):
         """Prefetch the assignments (`assignment_list`, by number) with their current status
-        and nothing else: what the goal's tally counts (status_tally)."""
+        and year added, nothing else: what the goal's tally counts (status_tally) and the
+        plan's picture (goals/charts.py) reads."""
         return self.prefetch_related(
             Prefetch(
                 "assignments",
-                queryset=Assignment.objects.order_by("number").with_current_status().only("goal"),
+                queryset=Assignment.objects.order_by("number")
+                .with_current_status()
+                .only("goal", "added_year"),
                 to_attr="assignment_list",
             )
         )
