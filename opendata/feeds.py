@@ -49,7 +49,7 @@ class AssessmentFeed(Feed):
     on the instance."""
 
     feed_type = TextContentAtomFeed
-    language = "sv"
+    # No `language`: Django's Feed takes the page's (sv, or en under /en/).
     goal_in_title = True
 
     def get_object(self, request, *args, **kwargs):

@@ -1,3 +1,4 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -15,10 +16,18 @@ urlpatterns = [
     path("admin/", admin.site.admin_view(admin_start)),
     path("admin/", admin.site.urls),
     path("health/", health.health, name="health"),
+    # The documents for the council and the CMS are Swedish: they have no English address.
+    path("export/", include("exports.urls")),
+]
+
+# The public pages: Swedish at their own addresses, English under /en/ (the interface only;
+# the municipality's texts stay as written). uppfoljning/language.py reads the language
+# from the address alone: no cookie, no Accept-Language.
+urlpatterns += i18n_patterns(
     path("ansvariga/", include("assignments.urls")),
     path("tillganglighet/", views.accessibility, name="accessibility"),
     path("om-kakor/", views.cookies, name="cookies"),
     path("oppna-data/", include("opendata.urls")),
-    path("export/", include("exports.urls")),
     path("", include("goals.urls")),
-]
+    prefix_default_language=False,
+)
