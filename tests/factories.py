@@ -168,6 +168,7 @@ def seed_portal() -> Portal:
         goal=goal,
         assignment=goal.assignments.get(number=5),
         body=ResponsibleBody.objects.get(code="KS"),
+        period="2022-08",
     )
 
 
@@ -242,6 +243,9 @@ def build_portal(
             HIDDEN_PLAN_ASSIGNMENT,
             HIDDEN_ASSESSMENT,
         ),
+        # The plan's first period: the portal's assignment is delayed then, and with periods
+        # in two years its additional assignment is left out.
+        period=reporting[0].code,
     )
 
 

@@ -23,6 +23,10 @@ if TYPE_CHECKING:
 FILTER_STATUS = "delayed"
 # The page type of the open-data document: JSON, not a page a browser shows.
 OPEN_DATA = "open data"
+# A word the searched assignments page looks for: found in the seed and in every test portal.
+SEARCHED = "arbete"
+# The prefix of the English pages' addresses.
+ENGLISH = "/en"
 # An address no page has: the portal's own 404 page.
 NOT_FOUND = "/plan/finns-inte/"
 
@@ -40,6 +44,7 @@ class Portal:
     assignment: Assignment  # an assignment of `goal`
     body: ResponsibleBody  # a committee that answers for assignments of `goal`
     hidden_texts: tuple[str, ...] = ()
+    period: str = ""  # the code of a published period of `plan`: the pages as of it
 
 
 def public_pages(portal: Portal) -> dict[str, str]:
@@ -48,7 +53,9 @@ def public_pages(portal: Portal) -> dict[str, str]:
     `portal` is a Portal or anything with the attributes plan, goal, assignment and body.
     """
     status = f"?status={FILTER_STATUS}"
-    return {
+    assignments = reverse("goals:assignments")
+    changes = reverse("goals:changes", kwargs={"plan": portal.plan.slug})
+    pages = {
         "start": reverse("goals:home"),
         "plan": portal.plan.get_absolute_url(),
         "goal": portal.goal.get_absolute_url(),
@@ -61,7 +68,34 @@ def public_pages(portal: Portal) -> dict[str, str]:
         OPEN_DATA: reverse("opendata:document"),
         "accessibility statement": reverse("accessibility"),
         "cookies": reverse("cookies"),
+        # The English interface (uppfoljning/language.py): the same pages under /en/.
+        "start in English": ENGLISH + reverse("goals:home"),
+        "goal in English": ENGLISH + portal.goal.get_absolute_url(),
+        # Explore (goals/explore.py, goals/changes.py): search and filters, what changed.
+        "assignments": assignments,
+        "assignments searched": assignments + f"?q={SEARCHED}",
+        "assignments filtered": assignments + status,
+        "changes": changes,
+        "changes for a body": changes + f"?ansvarig={portal.body.slug}",
     }
+    period = getattr(portal, "period", "")
+    if period:  # every page as of a period (goals/periods.py)
+        per = f"?per={period}"
+        pages |= {
+            "start as of a period": reverse("goals:home") + per,
+            "plan as of a period": portal.plan.get_absolute_url() + per,
+            "goal as of a period": portal.goal.get_absolute_url() + per,
+            "goal filtered as of a period": portal.goal.get_absolute_url()
+            + per
+            + f"&status={FILTER_STATUS}",
+            "assignment as of a period": portal.assignment.get_absolute_url() + per,
+            "bodies as of a period": reverse("assignments:bodies") + per,
+            "body as of a period": portal.body.get_absolute_url() + per,
+            "body filtered as of a period": portal.body.get_absolute_url()
+            + per
+            + f"&status={FILTER_STATUS}",
+        }
+    return pages
 
 
 def browser_pages(portal: Portal) -> dict[str, str]:

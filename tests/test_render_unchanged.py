@@ -36,6 +36,7 @@ from tests.pages import FILTER_STATUS, NOT_FOUND, OPEN_DATA, Portal, public_page
 SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
 UPDATE = os.getenv("UPDATE_SNAPSHOTS", "") == "1"
 HTMX = {"HX-Request": "true"}
+SEARCHED_PAGE = "assignments searched"
 
 # Elements that flow within a line of text: removed without a trace when the text is read.
 INLINE = r"a|abbr|b|code|em|i|small|span|strong|time|svg|circle|path|rect"
@@ -75,13 +76,15 @@ def from_file(text: str) -> str:
 
 
 def page_requests(portal: Portal) -> dict[str, tuple[str, dict]]:
-    """Every public page type but the open-data document (JSON, not rendered by a template),
-    the htmx fragments of the goal and body pages, the 404 page, and the lists filtered by a
-    status that nothing in the portal has, by a file name."""
+    """Every public page type but the open-data document (JSON, not rendered by a template)
+    and the searched assignments (ranked by PostgreSQL's full-text search, in display order
+    on SQLite: tests/test_explore.py checks both), the htmx fragments of the goal and body
+    pages, the 404 page, and the lists filtered by a status that nothing in the portal has,
+    by a file name."""
     pages = {
         name.replace(" ", "-"): (url, {})
         for name, url in public_pages(portal).items()
-        if name != OPEN_DATA
+        if name not in (OPEN_DATA, SEARCHED_PAGE)
     }
     goal, body = portal.goal.get_absolute_url(), portal.body.get_absolute_url()
     status = f"?status={FILTER_STATUS}"
