@@ -4,14 +4,15 @@ stand at each status now, and how that developed period by period.
     chart = status_chart(Assignment.objects.public().filter(goal__plan=plan))  # 2 queries
     chart = status_chart(listed)  # listed: for_page()'s list (pk, added_year); 1 query
     chart = status_chart(listed, as_of=period)  # a page as of a period: up to it
-    {% include "goals/includes/_status_chart.html" with chart=chart %}
+    html = render(chart)  # templates/jinja2/goals/status_chart.html
+    "status_chart": functools.partial(picture, listed, as_of=period)  # in a view's context
 
 status_counts() counts, for each period in which the assignments have published
 assessments (oldest first), how many of the assignments stood at each status as of that
 period (goals.changes.status_as_of(): the one rule of "as of a period") and how many were
 not yet assessed. An additional assignment counts from its year on (added_year) unless it
 was assessed before. status_chart() adds the geometry of a stacked bar per period: numbers
-only; the SVG itself is the template's (templates/goals/includes/_status_chart.html), so
+only; the SVG itself is the template's (templates/jinja2/goals/status_chart.html), so
 that every text in it is escaped by the template engine.
 
 The bars lie one under the other, each with its period above it, so that the picture keeps
@@ -23,19 +24,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from operator import attrgetter
 
 from django.db.models import QuerySet
-from django.utils.translation import gettext_lazy
+from django.template import engines
+from django.template.defaultfilters import date as date_filter
+from django.utils.translation import gettext, gettext_lazy, ngettext
+from markupsafe import Markup
 
-from assignments.models import AssessmentStatus, Assignment
-from goals.changes import read_histories, status_as_of
+from assignments.models import AssessmentStatus, Assignment, status_tally_by_period
+from assignments.presentation import number
+from goals.changes import PartPeriod
 from goals.models import ReportingPeriod
 
 # The statuses in the order the bars stack them and the table lists them, best first, and
 # None: not yet assessed.
 STATUS_ORDER: tuple[AssessmentStatus | None, ...] = (*AssessmentStatus, None)
 NOT_ASSESSED = "none"
+# The Jinja2 template of the picture and its table.
+TEMPLATE = "goals/status_chart.html"
 
 # The geometry, in pixels: a period's label above its bar, then the bar, then a gap.
 LABEL_HEIGHT = 22
@@ -102,20 +108,24 @@ def status_counts(
     by then: unless it is an additional assignment of a later year (added_year)."""
     until = as_of.date if as_of is not None else None
     which, members = _members(assignments)
-    histories = read_histories(which, until=until) if members else {}
-    periods = sorted(
-        {part.period for parts in histories.values() for part in parts},
-        key=attrgetter("date"),
-    )
+    tally = status_tally_by_period(which, until) if members else None
+    if tally is None:
+        return []
+    first_assessed = tally.first_assessed
     found = []
-    for period in periods:
+    for date, code, name in tally.periods:
         counts = dict.fromkeys(STATUS_ORDER, 0)
-        for pk, added_year in members:
-            status = status_as_of(histories.get(pk, ()), period.date)
-            if status is None and added_year is not None and added_year > period.date.year:
-                continue  # not given yet
-            counts[status] += 1
-        found.append(PeriodCounts(period, tuple(counts.items())))
+        for status, count in tally.counts[date].items():
+            counts[AssessmentStatus(status)] = count
+        # Not yet assessed then: given by then (not an additional assignment of a later
+        # year) and first assessed later, or never.
+        counts[None] = sum(
+            1
+            for pk, added_year in members
+            if (added_year is None or added_year <= date.year)
+            and (pk not in first_assessed or first_assessed[pk] > date)
+        )
+        found.append(PeriodCounts(PartPeriod(date, code, name), tuple(counts.items())))
     return found
 
 
@@ -147,10 +157,18 @@ class Bar:
     count_y: int
     segments: tuple[Segment, ...]
 
+    @property
+    def label(self) -> str:
+        """"April 2022: 27 uppdrag", written above the bar."""
+        total = self.counts.total
+        return ngettext(
+            "%(period)s: %(counter)s assignment", "%(period)s: %(counter)s assignments", total
+        ) % {"period": self.counts.period.name, "counter": number(total)}
+
 
 @dataclass(frozen=True)
 class StatusChart:
-    """What the template _status_chart.html draws: a bar per period, the legend, and the
+    """What the template status_chart.html draws: a bar per period, the legend, and the
     same numbers as a table (`periods`); `id`, unique on the page, prefixes its ids."""
 
     id: str
@@ -172,6 +190,23 @@ class StatusChart:
         if latest is None:
             return []
         return [(_label(status), count) for status, count in latest.counts]
+
+    @property
+    def description(self) -> str:
+        """The picture's description: what it shows, and the newest period's numbers."""
+        latest = self.latest
+        if latest is None:
+            return ""
+        count = len(self.periods)
+        shown = ngettext(
+            "A stacked bar for %(counter)s period.",
+            "A stacked bar for each of %(counter)s periods, the oldest first.",
+            count,
+        ) % {"counter": number(count)}
+        as_of = gettext("As of %(date)s:") % {"date": date_filter(latest.period.date, "j F Y")}
+        numbers = ", ".join(f"{label} {number(count)}" for label, count in self.now)
+        table = gettext("The table after the picture gives every number.")
+        return f"{shown} {as_of} {numbers}. {table}"
 
 
 def _label(status: AssessmentStatus | None) -> str:
@@ -226,6 +261,23 @@ def chart_geometry(periods: list[PeriodCounts], *, chart_id: str = "status-chart
         bar_height=BAR_HEIGHT,
         legend=[(status_key(status), _label(status)) for status in STATUS_ORDER],
     )
+
+
+def render(chart: StatusChart) -> Markup:
+    """The picture and its table as HTML (templates/jinja2/goals/status_chart.html)."""
+    return Markup(engines["jinja2"].env.get_template(TEMPLATE).render(chart=chart))
+
+
+def picture(
+    assignments: QuerySet | Iterable[Assignment],
+    *,
+    as_of: ReportingPeriod | None = None,
+    chart_id: str = "status-chart",
+) -> Markup:
+    """The rendered picture of `assignments` (status_chart()): what a page shows, which
+    the views pass as a callable, so that only the whole page, not its htmx fragment,
+    makes it."""
+    return render(status_chart(assignments, as_of=as_of, chart_id=chart_id))
 
 
 def status_chart(

@@ -59,7 +59,7 @@ def _render_plan(request, plan: Plan | None, plans: list[Plan]):
         # includes it (one query: the assessments).
         shown = [assignment for goal in goals for assignment in goal.assignment_list]
         context["status_chart"] = functools.partial(
-            charts.status_chart, shown, as_of=period, chart_id="plan-status-chart"
+            charts.picture, shown, as_of=period, chart_id="plan-status-chart"
         )
     return render(request, "goals/plan_detail.html", context)
 
@@ -199,7 +199,7 @@ def render_goal_page(
             functools.partial(periods_of_plan, goal.plan), period, request.path, keep, later
         )
         chart = functools.partial(
-            charts.status_chart, listed, as_of=period, chart_id="goal-status-chart"
+            charts.picture, listed, as_of=period, chart_id="goal-status-chart"
         )
     context = {
         "goal": goal,

@@ -1,7 +1,7 @@
-"""The overview picture (goals/charts.py and templates/goals/includes/_status_chart.html):
+"""The overview picture (goals/charts.py and templates/jinja2/goals/status_chart.html):
 how many assignments stood at each status, period by period, as an SVG and as a table
-with the same numbers. The include is rendered on its own here, as the start page and the
-goal page will include it."""
+with the same numbers. The picture is rendered on its own here, as the start page and the
+goal page show it."""
 
 import datetime
 import functools
@@ -10,7 +10,6 @@ import re
 import pytest
 from django.conf import settings
 from django.template import Context, Template
-from django.template.loader import render_to_string
 from django.utils import translation
 
 from assignments.models import AssessmentStatus, Assignment, BodyKind, current_as_of
@@ -20,7 +19,6 @@ from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
-INCLUDE = "goals/includes/_status_chart.html"
 KEYS = ["completed", "on_track", "delayed", "not_carried_out", "none"]
 ROW = re.compile(r'<tr data-period="([^"]+)">(.*?)</tr>', re.S)
 CELL = re.compile(r'<td data-status="(\w+)">(\d+)</td>')
@@ -29,7 +27,7 @@ SEGMENT = re.compile(r'<rect class="chart-segment [^"]*" data-status="(\w+)" dat
 
 
 def render(chart) -> str:
-    return render_to_string(INCLUDE, {"chart": chart})
+    return str(charts.render(chart))
 
 
 def table_of(html: str) -> dict[str, dict[str, int]]:
@@ -232,21 +230,20 @@ def test_it_says_so_when_nothing_is_assessed_yet(django_assert_num_queries):
 
 
 def test_it_is_made_once_and_only_where_a_page_includes_it(django_assert_num_queries):
-    """As the views pass it: a callable (functools.partial) that the include calls once, so
-    that a page's htmx fragment, which leaves the include out, runs none of its queries;
-    None shows nothing."""
+    """As the views pass it: a callable (functools.partial) that the page's template calls
+    once, so that a page's htmx fragment, which leaves it out, runs none of its queries."""
     portal = f.build_portal(goals=2, assignments=3, periods=3)
     public = Assignment.objects.public().filter(goal__plan=portal.plan)
-    include = Template(f'{{% include "{INCLUDE}" with chart=status_chart %}}')
-    lazy = functools.partial(charts.status_chart, public)
+    shown = Template("{{ status_chart }}")
+    lazy = functools.partial(charts.picture, public)
     with django_assert_num_queries(2):
-        html = include.render(Context({"status_chart": lazy}))
+        html = shown.render(Context({"status_chart": lazy}))
     assert table_of(html) == expected_counts(public, plan_periods(portal.plan))
+    assert "&lt;svg" not in html  # shown as rendered, not escaped again
     with django_assert_num_queries(0):
         Template("{% if False %}{{ status_chart }}{% endif %}").render(
             Context({"status_chart": lazy})
         )
-    assert include.render(Context({"status_chart": None})).strip() == ""
 
 
 def test_it_ends_at_the_period_a_page_is_seen_as_of():
@@ -257,3 +254,25 @@ def test_it_ends_at_the_period_a_page_is_seen_as_of():
     earlier = table_of(render(charts.status_chart(public, as_of=periods[1])))
     assert list(earlier) == [periods[0].code, periods[1].code]
     assert earlier == {code: whole[code] for code in earlier}
+
+
+def test_it_counts_the_municipalitys_own_part_before_the_bodies_parts():
+    """combined_status(): the municipality's own part (no body) is the period's status,
+    however severe a body's part is; without one the most severe part counts."""
+    plan = f.make_plan(start_year=2022, end_year=2024)
+    goal = f.make_goal(plan)
+    april, august = (
+        f.make_period(date=datetime.date(*d)) for d in ((2022, 4, 30), (2022, 8, 31))
+    )
+    body = f.make_body()
+    assignment = f.make_assignment(goal, bodies=[body])
+    f.make_assessment(assignment, april, body=None, status=AssessmentStatus.ON_TRACK)
+    f.make_assessment(assignment, april, body=body, status=AssessmentStatus.NOT_CARRIED_OUT)
+    f.make_assessment(assignment, august, body=body, status=AssessmentStatus.DELAYED)
+    chart = charts.status_chart(Assignment.objects.filter(goal=goal))
+    assert [dict(counts.cells) for counts in chart.periods] == [
+        {"completed": 0, "on_track": 1, "delayed": 0, "not_carried_out": 0, "none": 0},
+        {"completed": 0, "on_track": 0, "delayed": 1, "not_carried_out": 0, "none": 0},
+    ]
+    expected = current_as_of(Assignment.objects.filter(goal=goal).with_history(), april.date)
+    assert expected[assignment.pk][1] == AssessmentStatus.ON_TRACK

@@ -8,6 +8,8 @@ sets no cookie, and the page cache keys it by its path as it is. The staff pages
 English address and stay Swedish.
 """
 
+import functools
+
 from django.conf import settings
 from django.urls import translate_url
 from django.utils import translation
@@ -44,12 +46,32 @@ def languages(request):
     """Template context: the page's language and, for the switch and the alternate links,
     the same page's address in each other language (with its query string)."""
     current = translation.get_language() or settings.LANGUAGE_CODE
-    path = request.get_full_path()
+    query = request.META.get("QUERY_STRING", "")
     others = []
-    for code, _name in settings.LANGUAGES:
-        if code == current:
-            continue
-        url = translate_url(path, code)
-        info = get_language_info(code)
-        others.append({"code": code, "name": info["name_local"], "url": url})
+    for code, name in _other_languages(current):
+        path = request.path
+        remembered = len(path) <= MAX_REMEMBERED_PATH
+        url = (_address_in if remembered else _address_in.__wrapped__)(path, current, code)
+        others.append({"code": code, "name": name, "url": f"{url}?{query}" if query else url})
     return {"page_language": current, "other_languages": others}
+
+
+# Longer addresses (junk, as a rule) are translated each time, not remembered.
+MAX_REMEMBERED_PATH = 300
+
+
+@functools.lru_cache(maxsize=8)
+def _other_languages(current: str) -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (code, get_language_info(code)["name_local"])
+        for code, _name in settings.LANGUAGES
+        if code != current
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _address_in(path: str, current: str, code: str) -> str:
+    """The page at `path` (in the language `current`) in the language `code`: Django's
+    translate_url() (a resolve and a reverse), remembered, as the address patterns do not
+    change while the server runs."""
+    return translate_url(path, code)
