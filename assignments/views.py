@@ -78,6 +78,8 @@ def body_detail(request, body):
         "period": period,
         "export_period": period,
         "switch": PeriodSwitch(AsOf.periods, period, request.path, keep, len(later)),
+        # The plans of its assignments, newest first: "Vad har ändrats" of each, for it.
+        "plans": list(dict.fromkeys(assignment.goal.plan for assignment in assignments)),
     }
     return render_page_or_fragment(
         request, "assignments/body_detail.html", context, fragment="assignment-list"
