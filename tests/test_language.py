@@ -89,3 +89,19 @@ def test_it_answers_an_unknown_language_prefix_with_the_swedish_404(client, seed
     response = client.get("/en/finns-inte/")
     assert response.status_code == 404
     assert '<html lang="en">' in response.content.decode()
+
+
+def test_it_keeps_only_the_pages_own_parameters_in_the_language_links(client, seed, page_cache):
+    """The links are part of a cached page: a visitor's junk must not reach everyone."""
+    url = f.seed_portal().goal.get_absolute_url()
+    poisoned = client.get(url, {"utm_source": 'x"y', "status": "delayed"}).content.decode()
+    clean = client.get(url, {"status": "delayed"}).content.decode()
+    for html in (poisoned, clean):
+        assert "utm_source" not in html
+        assert f'href="{english(url)}?status=delayed" hreflang="en"' in html
+
+
+def test_it_offers_no_language_link_where_the_other_language_has_no_page(client, seed):
+    html = client.get("/finns-inte/alls/").content.decode()
+    assert 'class="language-switch"' not in html
+    assert 'rel="alternate" hreflang' not in html

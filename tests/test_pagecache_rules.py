@@ -92,3 +92,16 @@ def test_it_never_caches_an_overlong_free_value(client, db, test_views):
         response = client.get(url)
         assert response.status_code == 200
         assert "X-Page-Cache" not in response
+
+
+def test_it_answers_an_overlong_free_value_as_a_public_page_all_the_same(client, db, test_views):
+    """Not stored, but with a public page's headers, compressed, and htmx's answer kept
+    apart: a long search is still a page anyone may get."""
+    url = "/test/lista/?vy=" + "x" * (pagecache.MAX_QUERY_VALUE_LENGTH + 1)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "Accept-Encoding" in response["Vary"]
+    assert response["ETag"]
+    assert response["Cache-Control"] == pagecache.public_cache_control(200)
+    fragment = client.get(url, headers={"HX-Request": "true"})
+    assert fragment["Cache-Control"] == pagecache.public_cache_control(200, shared=False)

@@ -44,15 +44,19 @@ class PathLanguageMiddleware:
 
 def languages(request):
     """Template context: the page's language and, for the switch and the alternate links,
-    the same page's address in each other language (with its query string)."""
+    the same page's address in each other language, with the query the page read (its
+    known parameters, as the page cache keyed it: never a visitor's junk, which a cached
+    page would hand to everyone). No link where the address has no page in the other
+    language (a 404 page's)."""
     current = translation.get_language() or settings.LANGUAGE_CODE
-    query = request.META.get("QUERY_STRING", "")
+    query = request.GET.urlencode()
+    path = request.path
+    remembered = len(path) <= MAX_REMEMBERED_PATH
     others = []
     for code, name in _other_languages(current):
-        path = request.path
-        remembered = len(path) <= MAX_REMEMBERED_PATH
         url = (_address_in if remembered else _address_in.__wrapped__)(path, current, code)
-        others.append({"code": code, "name": name, "url": f"{url}?{query}" if query else url})
+        if url is not None:
+            others.append({"code": code, "name": name, "url": f"{url}?{query}" if query else url})
     return {"page_language": current, "other_languages": others}
 
 
@@ -70,8 +74,10 @@ def _other_languages(current: str) -> tuple[tuple[str, str], ...]:
 
 
 @functools.lru_cache(maxsize=4096)
-def _address_in(path: str, current: str, code: str) -> str:
-    """The page at `path` (in the language `current`) in the language `code`: Django's
-    translate_url() (a resolve and a reverse), remembered, as the address patterns do not
+def _address_in(path: str, current: str, code: str) -> str | None:
+    """The page at `path` (in the language `current`) in the language `code`, or None when
+    it has none there: Django's translate_url() (a resolve and a reverse, which answers
+    the same path when it finds no page), remembered, as the address patterns do not
     change while the server runs."""
-    return translate_url(path, code)
+    translated = translate_url(path, code)
+    return None if translated == path else translated

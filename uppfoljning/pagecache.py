@@ -233,7 +233,7 @@ class PageCacheMiddleware:
 
     def _public_page(self, request: HttpRequest, page: Page) -> HttpResponse:
         request.get_host()  # DisallowedHost (400) for a host not in ALLOWED_HOSTS, as uncached
-        use_cache = is_cache_used(request)
+        use_cache = page.storable and is_cache_used(request)
         generation = response = None
         if use_cache:
             try:
@@ -511,8 +511,20 @@ def is_content_change(request: HttpRequest, response: HttpResponse) -> bool:
 class Page:
     """A request for a public page, by what its answer depends on; stored per generation."""
 
-    def __init__(self, path: str, query: str, htmx: str, encoding: str = compression.IDENTITY):
+    def __init__(
+        self,
+        path: str,
+        query: str,
+        htmx: str,
+        encoding: str = compression.IDENTITY,
+        *,
+        storable: bool = True,
+    ):
         self.query = QueryDict(query)
+        # A page asked with a free value longer than MAX_QUERY_VALUE_LENGTH (a long search)
+        # is answered as a public page (its headers, compressed) but never stored: such
+        # values would let anyone fill the cache.
+        self.storable = storable
         self.htmx = htmx
         self.encoding = encoding  # the variant this request takes
         address = hashlib.md5(f"{path}?{query}".encode(), usedforsecurity=False)
@@ -547,14 +559,15 @@ class Page:
         if names is None:
             return None
         pairs = []
+        storable = True
         for name, known in names:  # sorted
             value = request.GET.get(name)  # the last value given, as the page reads it
             if value is None or (known is not None and value not in known):
                 continue
             if known is None and len(value) > MAX_QUERY_VALUE_LENGTH:
-                return None
+                storable = False
             pairs.append((name, value))
-        return cls(request.path, urlencode(pairs), htmx, encoding)
+        return cls(request.path, urlencode(pairs), htmx, encoding, storable=storable)
 
     def key(self, generation: str, encoding: str | None = None) -> str:
         """Where the page's variant in `encoding` (this request's) is stored."""
