@@ -6,8 +6,8 @@
 What is searched is an assignment's title and the texts of its published assessments
 (Assessment.objects.published(): never a draft, nor a version that a correction
 superseded); with `as_of` only the texts of periods on or before that date. The text is
-first cleaned(): control characters removed, white space folded, at most MAX_LENGTH
-characters. search() keeps the assignments of the queryset that match, annotates
+first cleaned(): each control character (a NUL too) a space, white space folded, at most
+MAX_LENGTH characters. search() keeps the assignments of the queryset that match, annotates
 `search_rank` (higher is better) and orders by it, then by the queryset's own order. It
 reads the matching texts at once (one query) and gives a queryset (one more).
 
