@@ -27,6 +27,12 @@ body and assignment pages, and the goal page's htmx fragment, show what they ret
 is. The rules stay in the models: a row's status is Assignment.current_status, its
 assessment the newest published one (AssignmentQuerySet.with_current_assessment()).
 
+On a page in another language than the portal's (`/en/...`, uppfoljning/language.py) the
+municipality's own texts (titles, assessment texts, body and plan names) stay Swedish:
+a Presentation knows once per request whether to mark them (`lang`, the attribute
+` lang="sv"` or nothing; content() for a text within a sentence of the interface's), so
+that a screen reader reads them as Swedish (WCAG 3.1.2); a Swedish page is left as it was.
+
 As of a period (`?per=<period code>`, the exports' parameter): assignments_as_of() reads a
 list as it stood then, by the exports' rule (assignments.models.current_as_of()), into the
 same fields a row reads; a Presentation made with the period keeps `?per=` on every
@@ -57,9 +63,10 @@ from django.template import engines
 from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from django.utils.formats import localize
+from django.utils.html import format_html
 from django.utils.timezone import template_localtime
-from django.utils.translation import gettext, ngettext
-from markupsafe import Markup
+from django.utils.translation import get_language, gettext, ngettext
+from markupsafe import Markup, escape
 
 from assignments.models import (
     Assessment,
@@ -109,6 +116,28 @@ def number(value: int) -> str:
     """An integer as the template engine shows it (localize()), without its cost per call
     when thousands are not grouped (the portal's setting)."""
     return localize(value) if settings.USE_THOUSAND_SEPARATOR else str(value)
+
+
+def content_language() -> str:
+    """The language of the municipality's own texts (settings.LANGUAGE_CODE) when the page
+    is in another one (translation.get_language(): the language of its address), else "":
+    what a page marks its titles, texts and names with (lang), or nothing on a page in the
+    texts' own language."""
+    language = get_language() or settings.LANGUAGE_CODE
+    return "" if language == settings.LANGUAGE_CODE else settings.LANGUAGE_CODE
+
+
+def lang_attribute(language: str) -> Markup:
+    """` lang="sv"` for an element's start tag, or nothing for "": content_language()'s."""
+    return Markup(' lang="{}"').format(language) if language else Markup("")
+
+
+def in_language(text, language: str):
+    """`text` within a sentence of the interface's: as it is (to be escaped where it is
+    shown) for "", else escaped within <span lang="...">."""
+    if not language:
+        return text
+    return format_html('<span lang="{}">{}</span>', language, text)
 
 
 def _month_year(date) -> str:
@@ -184,6 +213,11 @@ class Presentation:
         `?per=`), or None for the latest; every address made keeps it."""
         self._macros = engines["jinja2"].env.get_template(MACROS).module
         self.period = period
+        # The municipality's texts on a page in another language: their language ("sv")
+        # and the attribute that marks an element of them (` lang="sv"`); "" on a
+        # Swedish page, which is left as it was.
+        self.language = content_language()
+        self.lang = lang_attribute(self.language)
         # "?per=<code>" after every address of the page, or nothing for the latest.
         self.query = period_query(period)
         self._pieces: dict[tuple[str, object], Markup] = {}
@@ -197,6 +231,11 @@ class Presentation:
             (False, True): gettext("all companies"),
             (False, False): "",
         }
+
+    def content(self, text):
+        """A text of the municipality's (a title, a name) within a sentence of the
+        interface's: marked with its language on a page in another (in_language())."""
+        return in_language(text, self.language)
 
     # -- pieces, rendered once per request and value, and lists (the macros of MACROS)
 
@@ -333,7 +372,7 @@ class Presentation:
     def items(self, rows: list[Row], *, anchors: bool = False) -> Markup:
         """The <li> of each of `rows`, rendered in one loop; with `anchors` each has the id
         the assignment page links back to."""
-        return self._macros.items(rows, anchors)
+        return self._macros.items(rows, anchors, self.lang)
 
     def by_goal(self, assignments: Iterable[Assignment]) -> list[tuple[object, Markup]]:
         """(goal, rendered items) of each run of assignments of one goal, in order."""
@@ -347,7 +386,8 @@ class Presentation:
     def timeline(self, history: list[dict]) -> Markup:
         """The <li> of each assessment of an assignment's history (for_page(history=True)),
         in the order given."""
-        return self._macros.timeline([self._entry(assessment) for assessment in history])
+        entries = [self._entry(assessment) for assessment in history]
+        return self._macros.timeline(entries, self.lang)
 
     def status_timeline(self, history: list[dict]) -> Markup:
         """The <ol> of an assignment's status in each period of its history
@@ -384,7 +424,12 @@ class Presentation:
             badge=self.badge(AssessmentStatus(assessment["status"])),
         )
         if assessment["body_name"] is not None:
-            entry.reported_by = gettext("Reported by %(body)s") % {"body": assessment["body_name"]}
+            reported_by = gettext("Reported by %(body)s")
+            body = assessment["body_name"]
+            if self.language:  # the body's name marked within the sentence
+                entry.reported_by = escape(reported_by) % {"body": self.content(body)}
+            else:
+                entry.reported_by = reported_by % {"body": body}
         if assessment["corrects_id"]:
             published = _day(template_localtime(assessment["published_at"]))
             entry.corrected_on = gettext("Corrected on %(date)s:") % {"date": published}
@@ -397,7 +442,9 @@ class Presentation:
         period)."""
         if assessments is None:
             assessments = goal.earlier_assessments
-        return self._macros.goal_history(assessments) if assessments else Markup("")
+        if not assessments:
+            return Markup("")
+        return self._macros.goal_history(assessments, self.lang)
 
     def heading(self, assignment: Assignment, goal) -> Row:
         """What a page shows of any assignment: its number, address, title (with "added"

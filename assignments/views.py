@@ -3,6 +3,11 @@
 Each can be seen as of a published reporting period, `?per=<period code>` as the goal
 pages and the exports take it (AsOf in assignments/presentation.py follows the goals
 room's rule): the latest is the default; every address a page makes keeps `?per=`.
+
+On an English page the municipality's own texts (the bodies' names, the goals' titles, the
+plans' names) are marked as Swedish: each element of them carries `content_lang`
+(` lang="sv"` or nothing), and a name within a sentence of the interface's comes marked
+(Presentation.content()).
 """
 
 import functools
@@ -19,6 +24,8 @@ from assignments.presentation import (
     Presentation,
     as_of_page,
     assignments_as_of,
+    content_language,
+    lang_attribute,
     period_query,
 )
 from uppfoljning.htmx import render_page_or_fragment
@@ -39,6 +46,7 @@ def body_list(request):
         "bodies": bodies,
         "per_query": period_query(period),
         "switch": PeriodSwitch(AsOf.periods, period, request.path),
+        "content_lang": lang_attribute(content_language()),
     }
     return render(request, "assignments/body_list.html", context)
 
@@ -67,9 +75,13 @@ def body_detail(request, body):
         "body": body,
         "breadcrumbs": [
             (_("Responsible bodies"), reverse("assignments:bodies") + present.query),
-            (body.name, body.get_absolute_url() + present.query),
+            (present.content(body.name), body.get_absolute_url() + present.query),
         ],
-        "groups": present.by_goal(shown),
+        # (goal, its title and its plan's name as shown, the rendered items) of each goal.
+        "groups": [
+            (goal, present.content(goal.title), present.content(goal.plan.name), items)
+            for goal, items in present.by_goal(shown)
+        ],
         "status_filter": status,
         # The filter's links: in place on the page, out of band in the list's fragment.
         "status_links": functools.partial(links, oob=False),
@@ -78,8 +90,14 @@ def body_detail(request, body):
         "period": period,
         "export_period": period,
         "switch": PeriodSwitch(AsOf.periods, period, request.path, keep, len(later)),
-        # The plans of its assignments, newest first: "Vad har ändrats" of each, for it.
-        "plans": list(dict.fromkeys(assignment.goal.plan for assignment in assignments)),
+        # The plans of its assignments, newest first, with their names as shown: "Vad har
+        # ändrats" of each, for it.
+        "plans": [
+            (plan, present.content(plan.name))
+            for plan in dict.fromkeys(assignment.goal.plan for assignment in assignments)
+        ],
+        "content_lang": present.lang,
+        "body_name": present.content(body.name),
     }
     return render_page_or_fragment(
         request, "assignments/body_detail.html", context, fragment="assignment-list"

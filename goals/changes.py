@@ -29,6 +29,14 @@ says the same to its readers, from ChangeKind.meaning):
 - worse: its status became a worse one;
 - unchanged: everything else (the same status, or no status as of either period), which
   the page only counts.
+
+An assignment that existed as of neither period (an additional assignment of a year after
+the second period's) is not compared at all, as the goal page as of the period leaves it
+out (assignments.presentation.existed_in()).
+
+The page names a period by its date ("augusti 2022"), not by its name (the municipality's
+data), and on an English page marks the municipality's texts as Swedish
+(Presentation.lang, Presentation.content()).
 """
 
 from __future__ import annotations
@@ -55,7 +63,7 @@ from assignments.models import (
     combined_assessment,
     newest_parts,
 )
-from assignments.presentation import Presentation, Row
+from assignments.presentation import Presentation, Row, existed_in
 from goals.models import Goal, PeriodState, Plan, ReportingPeriod
 from uppfoljning.public import public_page
 
@@ -250,9 +258,12 @@ def compare(
 ) -> Comparison:
     """Each of `assignments` (with pk, goal_id, number and added_year) compared between
     the periods `since` and `until` (since before until), from `histories`
-    (read_histories(): each assignment's published assessments by id)."""
+    (read_histories(): each assignment's published assessments by id); those that existed
+    as of neither period (added in a year after `until`'s: existed_in()) are left out."""
     changes = []
     for assignment in assignments:
+        if not existed_in(assignment, until.date):
+            continue
         history = histories.get(assignment.pk, ())
         before = status_as_of(history, since.date)
         after = status_as_of(history, until.date)
@@ -354,8 +365,10 @@ def read_selection(
     A missing or empty value means the default: for the periods the two newest (the
     second period alone given: the one before it; the first alone: the newest), for the
     goal and the body all of them. A value that names none of the choices gets an error
-    message (Swedish), and so does a second period that is not after the first; the page
-    then shows the form with the message, never an error page."""
+    message (Swedish), and so do a second period that is not after the first and a period
+    given alone that has no other to be compared with (the first alone the newest, the
+    second alone the oldest); the page then shows the form with the message, never an
+    error page."""
     selection = Selection()
     by_code = {period.code: period for period in periods}
 
@@ -386,9 +399,21 @@ def read_selection(
             since, until = periods[-2], periods[-1]
     elif until is None:
         until = periods[-1]
+        if until.date <= since.date:
+            selection.since = since
+            selection.errors[SINCE] = _(
+                "No later period has assessments to compare with: choose an earlier one."
+            )
+            return selection
     elif since is None:
         earlier = [period for period in periods if period.date < until.date]
-        since = earlier[-1] if earlier else until
+        if not earlier:
+            selection.until = until
+            selection.errors[UNTIL] = _(
+                "No earlier period has assessments to compare with: choose a later one."
+            )
+            return selection
+        since = earlier[-1]
     selection.since, selection.until = since, until
     if since is not None and until is not None and until.date <= since.date:
         selection.errors[UNTIL] = _("The second period must come after the first.")
@@ -401,16 +426,29 @@ def read_selection(
 @dataclass(frozen=True, slots=True)
 class ShownChange:
     """What the page shows of a Change: the assignment's heading (Presentation.heading():
-    number, address, title, bodies) and the badges before and after."""
+    number, address, title, bodies), its title as the page shows it (marked as Swedish on
+    an English page: Presentation.content()) and the badges before and after."""
 
     change: Change
     row: Row
+    title: object
     before: object
     after: object
 
 
+def _shown_change(change: Change, goal: Goal, present: Presentation) -> ShownChange:
+    row = present.heading(change.assignment, goal)
+    return ShownChange(
+        change,
+        row,
+        present.content(row.title),
+        present.badge(change.before),
+        present.badge(change.after),
+    )
+
+
 def _shown(groups: list[GoalChanges], present: Presentation) -> list:
-    """(goal, count, [(kind, [ShownChange])]) of each goal's group."""
+    """(goal, its title as shown, count, [(kind, [ShownChange])]) of each goal's group."""
     shown = []
     for group in groups:
         kinds = []
@@ -418,18 +456,10 @@ def _shown(groups: list[GoalChanges], present: Presentation) -> list:
             kinds.append(
                 (
                     kind,
-                    [
-                        ShownChange(
-                            change,
-                            present.heading(change.assignment, group.goal),
-                            present.badge(change.before),
-                            present.badge(change.after),
-                        )
-                        for change in changes
-                    ],
+                    [_shown_change(change, group.goal, present) for change in changes],
                 )
             )
-        shown.append((group.goal, group.count, kinds))
+        shown.append((group.goal, present.content(group.goal.title), group.count, kinds))
     return shown
 
 
@@ -444,6 +474,7 @@ def plan_changes(request, plan):
         goal.plan = plan  # the addresses read it
     bodies = list(ResponsibleBody.objects.order_by("kind", "name", "pk"))
     selection = read_selection(request.GET, periods, goals, bodies)
+    present = Presentation()
 
     comparison = groups = None
     if selection.comparable:
@@ -455,7 +486,7 @@ def plan_changes(request, plan):
         assignments = chosen.order_by("goal__number", "number").for_page()
         histories = read_histories(chosen, until=selection.until.date)
         comparison = compare(assignments, histories, selection.since, selection.until)
-        groups = _shown(comparison.by_goal(goals), Presentation())
+        groups = _shown(comparison.by_goal(goals), present)
 
     page_url = reverse("goals:changes", kwargs={"plan": plan.slug})
     context = {
@@ -467,7 +498,7 @@ def plan_changes(request, plan):
             "were added, completed or are no longer carried out."
         ),
         "breadcrumbs": [
-            (plan.name, plan.get_absolute_url()),
+            (present.content(plan.name), plan.get_absolute_url()),
             (_("What has changed"), page_url),
         ],
         "periods": periods,
@@ -480,6 +511,10 @@ def plan_changes(request, plan):
         "comparison": comparison,
         "groups": groups,
         "kinds": list(ChangeKind),
+        "content_lang": present.lang,
+        "plan_name": present.content(plan.name),
+        "goal_title": present.content(selection.goal.title) if selection.goal else "",
+        "body_name": present.content(selection.body.name) if selection.body else "",
         "query": {
             "since": selection.since.code if selection.since else "",
             "until": selection.until.code if selection.until else "",

@@ -6,6 +6,7 @@ stand at each status now, and how that developed period by period.
     chart = status_chart(listed, as_of=period)  # a page as of a period: up to it
     html = render(chart)  # templates/jinja2/goals/status_chart.html
     "status_chart": functools.partial(picture, listed, as_of=period)  # in a view's context
+    picture(listed, changes_url=url, changes_label=label)  # with a link to "Vad har ändrats"
 
 status_counts() counts, for each period in which the assignments have published
 assessments (oldest first), how many of the assignments stood at each status as of that
@@ -14,6 +15,9 @@ not yet assessed. An additional assignment counts from its year on (added_year) 
 was assessed before. status_chart() adds the geometry of a stacked bar per period: numbers
 only; the SVG itself is the template's (templates/jinja2/goals/status_chart.html), so
 that every text in it is escaped by the template engine.
+
+A period is labelled by its date ("Augusti 2022", as the page's language writes it, as the
+period switch does), not by its name, which is the municipality's (Swedish) data.
 
 The bars lie one under the other, each with its period above it, so that the picture keeps
 its text at the page's size on a narrow screen: lengths and positions along a bar are
@@ -24,16 +28,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.db.models import QuerySet
 from django.template import engines
+from django.template.defaultfilters import capfirst
 from django.template.defaultfilters import date as date_filter
 from django.utils.translation import gettext, gettext_lazy, ngettext
 from markupsafe import Markup
 
 from assignments.models import AssessmentStatus, Assignment, status_tally_by_period
 from assignments.presentation import number
-from goals.changes import PartPeriod
+from goals.changes import UNTIL, PartPeriod
 from goals.models import ReportingPeriod
 
 # The statuses in the order the bars stack them and the table lists them, best first, and
@@ -72,9 +78,20 @@ class PeriodCounts:
         return dict(self.counts)[status]
 
     @property
+    def label(self) -> str:
+        """ "Augusti 2022": the period by its month, as the date filter writes it in the
+        page's language, capitalised (the start of a label)."""
+        return month_label(self.period.date)
+
+    @property
     def cells(self) -> list[tuple[str, int]]:
         """(status_key(), count) of each status, in STATUS_ORDER: the table's row."""
         return [(status_key(status), count) for status, count in self.counts]
+
+
+def month_label(date) -> str:
+    """ "Augusti 2022" ("August 2022" in English): a period's label by its date."""
+    return capfirst(date_filter(date, "F Y"))
 
 
 def status_key(status: AssessmentStatus | None) -> str:
@@ -159,11 +176,11 @@ class Bar:
 
     @property
     def label(self) -> str:
-        """"April 2022: 27 uppdrag", written above the bar."""
+        """ "April 2022: 27 uppdrag", written above the bar."""
         total = self.counts.total
         return ngettext(
             "%(period)s: %(counter)s assignment", "%(period)s: %(counter)s assignments", total
-        ) % {"period": self.counts.period.name, "counter": number(total)}
+        ) % {"period": self.counts.label, "counter": number(total)}
 
 
 @dataclass(frozen=True)
@@ -263,9 +280,35 @@ def chart_geometry(periods: list[PeriodCounts], *, chart_id: str = "status-chart
     )
 
 
-def render(chart: StatusChart) -> Markup:
-    """The picture and its table as HTML (templates/jinja2/goals/status_chart.html)."""
-    return Markup(engines["jinja2"].env.get_template(TEMPLATE).render(chart=chart))
+@dataclass(frozen=True, slots=True)
+class ChangesLink:
+    """The link after the picture to the page "Vad har ändrats" (goals/changes.py)."""
+
+    url: str
+    label: str
+
+
+def changes_link(
+    chart: StatusChart, url: str, label: str, *, as_of: ReportingPeriod | None = None
+) -> ChangesLink | None:
+    """The link to "Vad har ändrats" at `url` (the plan's page, perhaps with a goal's
+    `?mal=`), only when there is something to compare: the picture has two periods or more.
+    As of a period, it compares up to the newest period of the picture (`?till=`: the
+    period asked for, or the newest before it in which the assignments were assessed,
+    which the page offers; the picture's periods end there)."""
+    if not url or len(chart.periods) < 2:
+        return None
+    if as_of is not None:
+        separator = "&" if "?" in url else "?"
+        url = f"{url}{separator}{urlencode({UNTIL: chart.periods[-1].period.code})}"
+    return ChangesLink(url, label)
+
+
+def render(chart: StatusChart, changes: ChangesLink | None = None) -> Markup:
+    """The picture and its table as HTML (templates/jinja2/goals/status_chart.html), and
+    after them the link `changes` when given."""
+    template = engines["jinja2"].env.get_template(TEMPLATE)
+    return Markup(template.render(chart=chart, changes=changes))
 
 
 def picture(
@@ -273,11 +316,16 @@ def picture(
     *,
     as_of: ReportingPeriod | None = None,
     chart_id: str = "status-chart",
+    changes_url: str = "",
+    changes_label: str = "",
 ) -> Markup:
     """The rendered picture of `assignments` (status_chart()): what a page shows, which
     the views pass as a callable, so that only the whole page, not its htmx fragment,
-    makes it."""
-    return render(status_chart(assignments, as_of=as_of, chart_id=chart_id))
+    makes it. With `changes_url`, the link (`changes_label`) to "Vad har ändrats" after it
+    when there are two periods to compare (changes_link()): known from the picture's
+    periods, at no query."""
+    chart = status_chart(assignments, as_of=as_of, chart_id=chart_id)
+    return render(chart, changes_link(chart, changes_url, changes_label, as_of=as_of))
 
 
 def status_chart(

@@ -61,6 +61,7 @@ from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.text import capfirst
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
@@ -428,12 +429,12 @@ class Control:
 
 def period_labels(periods: list[ReportingPeriod]) -> dict[str, str]:
     """Each period's label by its code, by its date in the page's language as the portal
-    writes it ("augusti 2023"; "31 augusti 2023" when two share a month), not its stored
-    Swedish name."""
+    writes a period's label ("Augusti 2023"; "31 augusti 2023" when two share a month), not
+    its stored Swedish name."""
     months = [(p.date.year, p.date.month) for p in periods]
     return {
-        p.code: date_filter(
-            p.date, "j F Y" if months.count((p.date.year, p.date.month)) > 1 else "F Y"
+        p.code: capfirst(
+            date_filter(p.date, "j F Y" if months.count((p.date.year, p.date.month)) > 1 else "F Y")
         )
         for p in periods
     }

@@ -5,6 +5,14 @@ take it (goals/periods.py): the latest is the default, and its path stays as it 
 a period each page reads what was current then by the exports' rules
 (assignments.presentation.assignments_as_of(), goals.models.goal_assessment_as_of()), in a
 fixed number of queries too, and every address it makes keeps `?per=`.
+
+On an English page the municipality's own texts (titles, taglines, descriptions, names,
+assessment texts) are marked as Swedish: each element of them carries `content_lang`
+(Presentation.lang, ` lang="sv"` or nothing), and a text within a sentence of the
+interface's is given marked (Presentation.content()).
+
+The plan's and a goal's picture links to "Vad har ändrats" only when it has two periods
+to compare (goals.charts.picture(changes_url=...)): it knows its periods, at no query.
 """
 
 import functools
@@ -14,6 +22,7 @@ from urllib.parse import urlencode
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from assignments.models import AssessmentStatus, Assignment, standing_at
@@ -50,16 +59,22 @@ def _render_plan(request, plan: Plan | None, plans: list[Plan]):
         "per_query": present.query,
         "period": period,
         "export_period": period,
+        "content_lang": present.lang,
     }
     if plan is not None:
         context["switch"] = PeriodSwitch(
             functools.partial(periods_of_plan, plan), period, request.path
         )
         # The picture of the plan's assignments over the periods, made when the template
-        # includes it (one query: the assessments).
+        # includes it (one query: the assessments), and its link to "Vad har ändrats".
         shown = [assignment for goal in goals for assignment in goal.assignment_list]
         context["status_chart"] = functools.partial(
-            charts.picture, shown, as_of=period, chart_id="plan-status-chart"
+            charts.picture,
+            shown,
+            as_of=period,
+            chart_id="plan-status-chart",
+            changes_url=_changes_url(plan),
+            changes_label=_("What has changed between two periods"),
         )
     return render(request, "goals/plan_detail.html", context)
 
@@ -76,6 +91,12 @@ def _goals_as_of(plan: Plan, period: ReportingPeriod) -> list[Goal]:
     for goal in goals:
         goal.assignment_list = by_goal.get(goal.pk, [])
     return goals
+
+
+def _changes_url(plan: Plan, goal: Goal | None = None) -> str:
+    """The address of the plan's "Vad har ändrats" (of the goal's assignments)."""
+    url = reverse("goals:changes", kwargs={"plan": plan.slug})
+    return f"{url}?{urlencode({'mal': goal.number})}" if goal is not None else url
 
 
 def _plans_shown() -> list[Plan]:
@@ -97,12 +118,13 @@ def plan_detail(request, plan):
 
 
 def _breadcrumbs(
-    goal: Goal, goal_url: str, assignment_url: str = "", number: int = 0, query: str = ""
+    goal: Goal, goal_url: str, present: Presentation, assignment_url: str = "", number: int = 0
 ):
-    """Plan › Goal n (› Assignment m): the trail base.html shows above the page; `query`
-    ("?per=...") after the plan's address, as the others have it already."""
+    """Plan › Goal n (› Assignment m): the trail base.html shows above the page; the
+    page's `?per=` (present.query) after the plan's address, as the others have it
+    already; the plan's name marked as Swedish on an English page."""
     trail = [
-        (goal.plan.name, goal.plan.get_absolute_url() + query),
+        (present.content(goal.plan.name), goal.plan.get_absolute_url() + present.query),
         (_("Goal %(number)s") % {"number": goal.number}, goal_url),
     ]
     if assignment_url:
@@ -124,11 +146,18 @@ def _get_goal(plan: str, number: int) -> Goal:
     return found[0]
 
 
-def _moved(request, url: str):
-    """The permanent redirect to a page's right address, keeping `?per=` as asked."""
-    code = request.GET.get(PERIOD_PARAMETER)
-    query = f"?{urlencode({PERIOD_PARAMETER: code})}" if code else ""
-    return redirect(url + query, permanent=True)
+def _moved(request, url: str, *, status: bool = False):
+    """The permanent redirect to a page's right address, keeping `?per=` as asked (a
+    published period's code: another gets the 404 of as_of_page()) and, with `status`
+    (the goal page's filter), `?status=` when it names a status."""
+    keep = []
+    period = period_asked(request)
+    if period is not None:
+        keep.append((PERIOD_PARAMETER, period.code))
+    chosen = AssessmentStatus.parse(request.GET.get("status")) if status else None
+    if chosen is not None:
+        keep.append(("status", chosen.value))
+    return redirect(f"{url}?{urlencode(keep)}" if keep else url, permanent=True)
 
 
 @public_page(query=GOAL_QUERY)
@@ -136,7 +165,7 @@ def _moved(request, url: str):
 def goal_detail(request, plan, number, slug):
     goal = _get_goal(plan, number)
     if slug != goal.slug:
-        return _moved(request, goal.get_absolute_url())
+        return _moved(request, goal.get_absolute_url(), status=True)
     period = period_asked(request)
     assignments = Assignment.objects.filter(goal=goal).order_by("number")
     if period is None:
@@ -199,12 +228,17 @@ def render_goal_page(
             functools.partial(periods_of_plan, goal.plan), period, request.path, keep, later
         )
         chart = functools.partial(
-            charts.picture, listed, as_of=period, chart_id="goal-status-chart"
+            charts.picture,
+            listed,
+            as_of=period,
+            chart_id="goal-status-chart",
+            changes_url=_changes_url(goal.plan, goal),
+            changes_label=_("What has changed in the goal between two periods"),
         )
     context = {
         "goal": goal,
         "plan": goal.plan,
-        "breadcrumbs": _breadcrumbs(goal, goal_url, query=present.query),
+        "breadcrumbs": _breadcrumbs(goal, goal_url, present),
         "assignments": assignments,
         "items": present.items(present.rows(assignments, goal), anchors=True),
         # Called by the template, so that only the whole page makes them, not its fragment.
@@ -220,11 +254,23 @@ def render_goal_page(
         "export_period": period,
         "switch": switch,
         "status_chart": chart,  # made only by the whole page, as the picture is not in the fragment
+        "content_lang": present.lang,
+        # The focus areas with their titles marked (within a heading of the interface's),
+        # read by the whole page only.
+        "focus_areas": lambda: _marked(goal.sections.focus_areas, "title", present),
         **extra,
     }
     return render_page_or_fragment(
         request, "goals/goal_detail.html", context, fragment="assignment-list"
     )
+
+
+def _marked(rows: list[dict], name: str, present: Presentation) -> list[dict]:
+    """`rows` with the text `name` of each marked as the municipality's (Presentation.
+    content()); `rows` as they are on a page in its language."""
+    if not present.language:
+        return rows
+    return [{**row, name: present.content(row[name])} for row in rows]
 
 
 @public_page(query=PERIOD_QUERY)
@@ -259,13 +305,16 @@ def assignment_detail(request, plan, number, slug, assignment):
             "goal": goal,
             "goal_url": goal_url,
             "plan": goal.plan,
-            "breadcrumbs": _breadcrumbs(goal, goal_url, url, found.number, present.query),
+            "breadcrumbs": _breadcrumbs(goal, goal_url, present, url, found.number),
             "row": present.heading(found, goal),
             "timeline": present.timeline(found.history),
             "status_timeline": present.status_timeline(found.history),
             "period": period,
             "existed": existed,
             "period_day": present.day(period.date) if period else "",
+            "content_lang": present.lang,
+            "goal_title": present.content(goal.title),
+            "title": present.content(found.title),
             "switch": PeriodSwitch(
                 functools.partial(periods_of_plan, goal.plan), period, request.path
             ),

@@ -68,7 +68,10 @@ def make_goal(plan: Plan | None = None, **fields) -> Goal:
 
 def make_period(**fields) -> ReportingPeriod:
     n = next(_sequence)
-    date = fields.pop("date", None) or datetime.date(2000, 1, 1) + datetime.timedelta(days=31 * n)
+    # A month apart, from 2000 on; round again after some 170 years (a whole suite makes
+    # thousands), within the years a period may have.
+    step = datetime.timedelta(days=31 * (n % 2000))
+    date = fields.pop("date", None) or datetime.date(2000, 1, 1) + step
     fields = {
         "code": date.strftime("%Y-%m") + f"-{n}",
         "name": f"Period {n}",

@@ -68,6 +68,15 @@ def summary(response) -> dict[str, int]:
     return {kind: int(count) for kind, count in SUMMARY_ITEM.findall(response.content.decode())}
 
 
+def compared(response) -> int:
+    """The number of "N uppdrag jämförda" (N assignments compared)."""
+    found = re.search(
+        r"(\d+) (?:uppdrag jämförda|assignments? compared)", response.content.decode()
+    )
+    assert found, "no count of the compared assignments"
+    return int(found.group(1))
+
+
 def value(status) -> str:
     return status.value if status else "none"
 
@@ -75,12 +84,15 @@ def value(status) -> str:
 def expected_changes(assignments, since, until) -> dict[str, tuple[str, str, str]]:
     """What the page must say of each assignment: (kind, before, after), worked out here
     from the model's own rule (current_as_of()) and the page's definitions, written out
-    again: the first kind that fits of added, completed, stopped, better, worse."""
+    again: the first kind that fits of added, completed, stopped, better, worse. An
+    additional assignment of a year after the second period's is not compared at all."""
     assignments = list(assignments.select_related("goal").with_ordered_bodies().with_history())
     before_all = current_as_of(assignments, since.date)
     after_all = current_as_of(assignments, until.date)
     found = {}
     for assignment in assignments:
+        if assignment.added_year and assignment.added_year > until.date.year:
+            continue
         before = before_all[assignment.pk] and AssessmentStatus(before_all[assignment.pk][1])
         after = after_all[assignment.pk] and AssessmentStatus(after_all[assignment.pk][1])
         year = assignment.added_year
@@ -242,8 +254,29 @@ def test_it_lists_every_kind_of_change_between_two_periods(client, plan_with_eve
         "stopped": 1,
         "better": 1,
         "worse": 3,
-        "unchanged": 4,  # unchanged, never assessed, added later (2023), the draft's
+        "unchanged": 3,  # unchanged, never assessed, the draft's
     }
+    # The additional assignment of 2023 existed as of neither period: not compared.
+    assert compared(response) == sum(summary(response).values()) == 12
+
+
+def test_it_compares_an_additional_assignment_only_from_its_year_on(client, plan_with_every_kind):
+    """As the goal page as of a period leaves out what was added after it."""
+    plan, (april, august, april_23), made = plan_with_every_kind
+    assignments = Assignment.objects.filter(goal__plan=plan)
+    before = client.get(url_of(plan), {"fran": april.code, "till": august.code})
+    after = client.get(url_of(plan), {"fran": august.code, "till": april_23.code})
+    assert compared(before) == assignments.count() - 1
+    assert compared(after) == assignments.count()
+    assert ("added", key(made["added later"]), "none", "none") in listed(after)
+    # The goal page as of the second period counts the same assignments of the goal.
+    goal = made["added later"].goal
+    page = client.get(f"{goal.get_absolute_url()}?per={august.code}").content.decode()
+    shown = len(re.findall(r'<li class="assignment" id="uppdrag-', page))
+    by_goal = client.get(
+        url_of(plan), {"fran": april.code, "till": august.code, "mal": goal.number}
+    )
+    assert compared(by_goal) == shown == assignments.filter(goal=goal).count() - 1
 
 
 def test_it_counts_an_additional_assignment_of_a_later_year_as_added(client, plan_with_every_kind):
@@ -331,7 +364,8 @@ def test_it_lists_exactly_the_changes_of_a_generated_portal(client):
         response = client.get(url_of(plan), {"fran": since.code, "till": until.code})
         assert listed(response) == as_listed(expected), (since, until)
         assert summary(response) == counted(expected)
-        assert sum(summary(response).values()) == public.count()
+        existed = public.exclude(added_year__gt=until.date.year).count()
+        assert compared(response) == sum(summary(response).values()) == existed
     # A goal, and a body (the assignments it answers for, also as one of all committees).
     since, until = periods[0], periods[-1]
     query = {"fran": since.code, "till": until.code}
@@ -376,6 +410,64 @@ def test_it_explains_a_second_period_not_after_the_first(client, plan_with_every
         assert (
             'aria-invalid="true" aria-describedby="changes-until-error"'
             in response.content.decode()
+        )
+
+
+def selected(response) -> tuple[str, str]:
+    """The codes of the periods chosen in the form: (from, to)."""
+    html = response.content.decode()
+    found = []
+    for name in ("fran", "till"):
+        start = html.index(f'name="{name}"')
+        select = html[start : html.index("</select>", start)]
+        found.append(re.search(r'<option value="([^"]+)" selected>', select).group(1))
+    return found[0], found[1]
+
+
+def test_it_compares_a_first_period_given_alone_with_the_newest(client, plan_with_every_kind):
+    plan, (april, august, april_23), _made = plan_with_every_kind
+    response = client.get(url_of(plan), {"fran": april.code})
+    assert not error_of(response, "since") and not error_of(response, "until")
+    assert selected(response) == (april.code, april_23.code)
+    assert listed(response) == listed(
+        client.get(url_of(plan), {"fran": april.code, "till": april_23.code})
+    )
+    response = client.get(url_of(plan), {"fran": august.code})
+    assert selected(response) == (august.code, april_23.code)
+
+
+def test_it_compares_a_second_period_given_alone_with_the_one_before(client, plan_with_every_kind):
+    plan, (april, august, april_23), _made = plan_with_every_kind
+    for until, since in ((august, april), (april_23, august)):
+        response = client.get(url_of(plan), {"till": until.code})
+        assert not error_of(response, "since") and not error_of(response, "until")
+        assert selected(response) == (since.code, until.code)
+        assert listed(response) == listed(
+            client.get(url_of(plan), {"fran": since.code, "till": until.code})
+        )
+
+
+def test_it_explains_a_period_alone_that_has_nothing_to_compare_with(client, plan_with_every_kind):
+    """The newest as the first period, the oldest as the second: the form says which."""
+    plan, (april, _august, april_23), _made = plan_with_every_kind
+    response = client.get(url_of(plan), {"fran": april_23.code})
+    assert response.status_code == 200
+    assert error_of(response, "since") and not error_of(response, "until")
+    assert listed(response) == set()
+    assert 'aria-invalid="true" aria-describedby="changes-since-error"' in response.content.decode()
+    response = client.get(url_of(plan), {"till": april.code})
+    assert response.status_code == 200
+    assert error_of(response, "until") and not error_of(response, "since")
+    assert listed(response) == set()
+    # The messages (Swedish once the integrator has compiled the translations).
+    for query in ({"fran": april_23.code}, {"till": april.code}):
+        html = client.get(url_of(plan), query).content.decode()
+        message = re.search(r'<span class="field-error" id="changes-\w+-error">([^<]+)<', html)
+        assert message.group(1) in (
+            "Ingen senare period har bedömningar att jämföra med: välj en tidigare.",
+            "Ingen tidigare period har bedömningar att jämföra med: välj en senare.",
+            "No later period has assessments to compare with: choose an earlier one.",
+            "No earlier period has assessments to compare with: choose a later one.",
         )
 
 
@@ -465,3 +557,27 @@ def test_it_runs_a_fixed_number_of_queries_at_any_size(client, size, django_asse
     for url in urls:
         with django_assert_num_queries(QUERIES):
             assert client.get(url).status_code == 200
+
+
+# --------------------------------------------------------------------------- the periods' labels
+
+
+@pytest.mark.parametrize(
+    ("prefix", "months", "heading", "status"),
+    [
+        ("", ("April 2022", "Augusti 2022"), "Från april 2022 till augusti 2022", "Status per"),
+        ("/en", ("April 2022", "August 2022"), "From April 2022 to August 2022", "Status as of"),
+    ],
+)
+def test_it_names_the_periods_by_their_dates_in_the_pages_language(
+    client, plan_with_every_kind, prefix, months, heading, status
+):
+    """Not by their names ("Period 5"), the municipality's data."""
+    plan, (april, august, _), _made = plan_with_every_kind
+    response = client.get(prefix + url_of(plan), {"fran": april.code, "till": august.code})
+    html = response.content.decode()
+    for code, month in zip((april.code, august.code), months, strict=True):
+        assert f'<option value="{code}" selected>{month}</option>' in html
+    assert f">{heading}</h2>" in html
+    assert f"{status} 30 april 2022:".lower() in html.lower()
+    assert not re.search(r">\s*Period \d", html)

@@ -210,13 +210,115 @@ def test_it_writes_coordinates_with_a_decimal_point_in_swedish():
         assert re.fullmatch(r"\d+(\.\d+)?%?", attribute), attribute
 
 
-def test_it_escapes_what_staff_wrote():
+def test_it_escapes_what_it_is_given():
     plan = f.make_plan()
     period = f.make_period(name='<script>alert("p")</script>')
     f.make_assessment(f.make_assignment(f.make_goal(plan)), period)
-    html = render(charts.status_chart(Assignment.objects.filter(goal__plan=plan)))
+    f.make_assessment(f.make_assignment(f.make_goal(plan)), f.make_period())
+    html = str(
+        charts.picture(
+            Assignment.objects.filter(goal__plan=plan),
+            changes_url='/x/?mal="><script>',
+            changes_label="<script>label",
+        )
+    )
     assert "<script>" not in html
-    assert "&lt;script&gt;" in html
+    assert "&lt;script&gt;label" in html and "&#34;&gt;&lt;script&gt;" in html
+
+
+def months(html: str) -> list[str]:
+    """The label above each bar and the header of each row of the table."""
+    bars = re.findall(r'<text class="chart-text chart-period"[^>]*>([^<]*)</text>', html)
+    rows = re.findall(r'<th scope="row">(.*?)</th>', html)
+    return bars + [re.sub(r"<[^>]+>", "", row) for row in rows]
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "sv",
+            [
+                "April 2022: 1 uppdrag",
+                "Augusti 2023: 2 uppdrag",
+                "April 2022 (30 april 2022)",
+                "Augusti 2023 (31 augusti 2023)",
+            ],
+        ),
+        (
+            "en",
+            [
+                "April 2022: 1 assignment",
+                "August 2023: 2 assignments",
+                "April 2022 (30 April 2022)",
+                "August 2023 (31 August 2023)",
+            ],
+        ),
+    ],
+)
+def test_it_labels_each_period_by_its_date_in_the_pages_language(language, expected):
+    """Not by the period's name, the municipality's data (here "Period n")."""
+    plan = f.make_plan(start_year=2022, end_year=2024)
+    goal = f.make_goal(plan)
+    april, august = (f.make_period(date=datetime.date(*d)) for d in ((2022, 4, 30), (2023, 8, 31)))
+    first, second = f.make_assignment(goal), f.make_assignment(goal, added_year=2023)
+    f.make_assessment(first, april)
+    f.make_assessment(second, august)
+    with translation.override(language):
+        html = str(charts.picture(Assignment.objects.filter(goal=goal)))
+    assert months(html) == expected
+    assert april.name not in html and august.name not in html
+
+
+def changes_link(html: str) -> str | None:
+    """The address of the link to "Vad har ändrats" after the picture, or None."""
+    found = re.search(r'</section>\s*<p class="changes-link"><a href="([^"]*)">', html)
+    return found.group(1).replace("&amp;", "&") if found else None
+
+
+def test_it_links_to_the_changes_only_when_it_has_two_periods_to_compare(
+    django_assert_num_queries,
+):
+    plan = f.make_plan(start_year=2022, end_year=2024)
+    goal = f.make_goal(plan)
+    april, august, december, next_april = (
+        f.make_period(date=datetime.date(*d), code=f"p{n}")
+        for n, d in enumerate(((2022, 4, 30), (2022, 8, 31), (2022, 12, 31), (2023, 4, 30)))
+    )
+    assignment = f.make_assignment(goal)
+    listed = list(Assignment.objects.filter(goal=goal).for_page())
+    link = functools.partial(
+        charts.picture, listed, changes_url="/andringar/?mal=1", changes_label="Vad har ändrats"
+    )
+    assert changes_link(str(link())) is None  # nothing assessed
+    f.make_assessment(assignment, april)
+    assert changes_link(str(link())) is None  # one period: nothing to compare
+    f.make_assessment(assignment, august)
+    f.make_assessment(assignment, next_april)
+    with django_assert_num_queries(1):  # the picture's own query: the link costs none
+        html = str(link())
+    assert changes_link(html) == "/andringar/?mal=1"
+    assert "Vad har ändrats</a></p>" in html
+    # As of a period: up to it, compared with the one before; as of a period without
+    # assessments (December), up to the newest before it that has them.
+    assert changes_link(str(link(as_of=next_april))) == "/andringar/?mal=1&till=p3"
+    assert changes_link(str(link(as_of=december))) == "/andringar/?mal=1&till=p1"
+    assert changes_link(str(link(as_of=august))) == "/andringar/?mal=1&till=p1"
+    assert changes_link(str(link(as_of=april))) is None  # only one period up to it
+    plain = charts.picture(listed, as_of=august, changes_url="/andringar/", changes_label="x")
+    assert changes_link(str(plain)) == "/andringar/?till=p1"
+    assert changes_link(str(charts.picture(listed))) is None  # no address, no link
+
+
+def test_its_table_scrolls_within_a_named_region_the_keyboard_reaches():
+    """On a narrow screen the table scrolls sideways rather than break words."""
+    portal = f.build_portal(goals=1, assignments=3, periods=3)
+    html = render(charts.status_chart(Assignment.objects.filter(goal=portal.goal), chart_id="c"))
+    region = re.search(r'<div class="chart-table-scroll"([^>]*)>\s*<table', html)
+    assert region
+    assert 'role="region"' in region.group(1) and 'tabindex="0"' in region.group(1)
+    assert 'aria-labelledby="c-caption"' in region.group(1)
+    assert '<caption id="c-caption">' in html
 
 
 def test_it_says_so_when_nothing_is_assessed_yet(django_assert_num_queries):
@@ -261,9 +363,7 @@ def test_it_counts_the_municipalitys_own_part_before_the_bodies_parts():
     however severe a body's part is; without one the most severe part counts."""
     plan = f.make_plan(start_year=2022, end_year=2024)
     goal = f.make_goal(plan)
-    april, august = (
-        f.make_period(date=datetime.date(*d)) for d in ((2022, 4, 30), (2022, 8, 31))
-    )
+    april, august = (f.make_period(date=datetime.date(*d)) for d in ((2022, 4, 30), (2022, 8, 31)))
     body = f.make_body()
     assignment = f.make_assignment(goal, bodies=[body])
     f.make_assessment(assignment, april, body=None, status=AssessmentStatus.ON_TRACK)

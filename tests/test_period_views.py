@@ -196,6 +196,42 @@ def test_it_keeps_the_period_when_it_redirects_an_outdated_goal_slug(client, sce
     assert response["Location"] == goal.get_absolute_url() + "?per=2022-04"
 
 
+@pytest.mark.parametrize(
+    ("query", "kept"),
+    [
+        ("?per=2022-04&status=delayed", "?per=2022-04&status=delayed"),
+        ("?status=on_track", "?status=on_track"),
+        ("?status=delayed&per=2022-08", "?per=2022-08&status=delayed"),
+        ("?status=junk&per=2022-04", "?per=2022-04"),
+        ("?status=%00", ""),
+        ("?x=1", ""),
+    ],
+)
+def test_it_keeps_the_period_and_the_status_when_it_redirects_an_outdated_goal_slug(
+    client, scenario, query, kept
+):
+    response = client.get(f"/plan/mob/mal/1-gammal-rubrik/{query}")
+    assert response.status_code == 301
+    assert response["Location"] == scenario.goal.get_absolute_url() + kept
+    if kept == "?per=2022-04&status=delayed":  # the page it leads to shows the filter's list
+        assert statuses(html_of(client, response["Location"])) == {"Första uppdraget": "delayed"}
+
+
+def test_it_redirects_an_outdated_slug_in_english_and_of_an_assignment(client, scenario):
+    response = client.get("/en/plan/mob/mal/1-gammal-rubrik/?status=delayed")
+    assert response.status_code == 301
+    assert response["Location"] == "/en" + scenario.goal.get_absolute_url() + "?status=delayed"
+    # An assignment's page has no status filter: only the period is kept.
+    response = client.get("/plan/mob/mal/1-gammal-rubrik/uppdrag/1/?per=2022-04&status=delayed")
+    assert response.status_code == 301
+    assert response["Location"] == scenario.first.get_absolute_url() + "?per=2022-04"
+
+
+def test_it_answers_404_for_an_unknown_period_at_an_outdated_slug(client, scenario):
+    response = client.get("/plan/mob/mal/1-gammal-rubrik/?per=finns-inte&status=delayed")
+    assert response.status_code == 404
+
+
 # --------------------------------------------------------------------------- the plan page
 
 
@@ -212,6 +248,49 @@ def test_it_counts_the_plan_pages_statuses_as_of_the_period(client, scenario):
         assert tally(html_of(client, url + "?per=2022-04")) == {"delayed": 1, None: 1}
         assert tally(html_of(client, url + "?per=2022-08")) == {"completed": 1, "on_track": 1}
         assert tally(html_of(client, url)) == {"completed": 1, "on_track": 1, "delayed": 1}
+
+
+# --------------------------------------------------------------------------- "Vad har ändrats"
+
+
+def changes_links(html: str) -> list[str]:
+    """The addresses of the links to "Vad har ändrats" that the page shows."""
+    return [
+        html_module.unescape(url)
+        for url in re.findall(r'<p class="changes-link"><a href="([^"]*)">', html)
+    ]
+
+
+def test_it_links_to_what_has_changed_only_when_two_periods_can_be_compared(client, scenario):
+    """The plan's and the goal's picture knows its periods: April and August 2022 and
+    April 2023 (the additional assignment's), up to the period a page is seen as of."""
+    changes = reverse("goals:changes", kwargs={"plan": scenario.plan.slug})
+    goal = scenario.goal.get_absolute_url()
+    expected = {
+        "/": [changes],
+        "/?per=2022-08": [f"{changes}?till=2022-08"],
+        "/?per=2022-04": [],  # one period up to it: nothing to compare
+        scenario.plan.get_absolute_url() + "?per=2023-04": [f"{changes}?till=2023-04"],
+        goal: [f"{changes}?mal=1"],
+        goal + "?per=2022-08": [f"{changes}?mal=1&till=2022-08"],
+        goal + "?per=2022-04&status=delayed": [],
+        "/en/": ["/en" + changes],
+        "/en" + goal + "?per=2022-08": [f"/en{changes}?mal=1&till=2022-08"],
+    }
+    for url, links in expected.items():
+        assert changes_links(html_of(client, url)) == links, url
+        for link in links:  # each leads to a comparison, never to an error
+            html = html_of(client, link)
+            assert 'class="form-errors"' not in html and 'class="change-summary"' in html, link
+
+
+def test_it_shows_no_link_to_what_has_changed_with_one_period(client, db):
+    plan = f.make_plan(code="p", start_year=2022)
+    goal = f.make_goal(plan)
+    f.make_assessment(f.make_assignment(goal), f.make_period(date=APRIL))
+    for url in ("/", plan.get_absolute_url(), goal.get_absolute_url(), "/en/"):
+        html = html_of(client, url)
+        assert "status-chart" in html and changes_links(html) == [], url
 
 
 # --------------------------------------------------------------------------- the assignment page
