@@ -489,16 +489,26 @@ class GoalAssessment(Reviewed):
 def goal_assessment_as_of(goals, as_of_date=None) -> dict[int, GoalAssessment | None]:
     """The goal assessment current as of the date `as_of_date` (None: now) of each of
     `goals`, by goal id: the published one of the newest period on or before the date,
-    with its period; None when none was published by then. One query for any number of
-    goals: what the exports show of a goal "as of a period"."""
+    with its period (current_of()); None when none was published by then. One query for
+    any number of goals: what the exports show of a goal "as of a period"."""
     ids = [goal.pk for goal in goals]
-    found: dict[int, GoalAssessment | None] = dict.fromkeys(ids)
+    found: dict[int, list[GoalAssessment]] = {pk: [] for pk in ids}
     if not ids:
-        return found
+        return {}
     assessments = GoalAssessment.objects.published().filter(goal__in=ids)
     if as_of_date is not None:
         assessments = assessments.filter(period__date__lte=as_of_date)
     for assessment in assessments.select_related("period").order_by("goal", "-period__date"):
-        if found[assessment.goal_id] is None:
-            found[assessment.goal_id] = assessment
-    return found
+        found[assessment.goal_id].append(assessment)
+    return {pk: current_of(newest_first, as_of_date) for pk, newest_first in found.items()}
+
+
+def current_of(newest_first: list[GoalAssessment], as_of_date=None) -> GoalAssessment | None:
+    """Of a goal's published assessments with their periods, newest first (as
+    Goal.published_assessments reads them), the one current as of `as_of_date` (None: now):
+    the newest of a period on or before the date. The one rule of a goal's assessment as
+    of a period, for goal_assessment_as_of() and for a page that has read them all."""
+    for assessment in newest_first:
+        if as_of_date is None or assessment.period.date <= as_of_date:
+            return assessment
+    return None

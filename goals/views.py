@@ -3,7 +3,7 @@
 Each can be seen as of a published reporting period, `?per=<period code>` as the exports
 take it (goals/periods.py): the latest is the default, and its path stays as it was; as of
 a period each page reads what was current then by the exports' rules
-(assignments.presentation.assignments_as_of(), goals.models.goal_assessment_as_of()), in a
+(assignments.presentation.assignments_as_of(), goals.models.current_of()), in a
 fixed number of queries too, and every address it makes keeps `?per=`.
 
 On an English page the municipality's own texts (titles, taglines, descriptions, names,
@@ -34,7 +34,7 @@ from assignments.presentation import (
     assignments_as_of,
 )
 from goals import charts
-from goals.models import Goal, Plan, ReportingPeriod, goal_assessment_as_of
+from goals.models import Goal, Plan, ReportingPeriod, current_of
 from goals.periods import period_asked, periods_of_plan
 from uppfoljning.htmx import render_page_or_fragment
 from uppfoljning.public import public_page
@@ -184,10 +184,12 @@ class _GoalAsOf:
 
     @functools.cached_property
     def current(self):
-        """The goal assessment current then: the exports' rule, goal_assessment_as_of()."""
+        """The goal assessment current then: the exports' rule (goals.models.current_of(),
+        which goal_assessment_as_of() applies), from the published ones the page reads for
+        the earlier ones anyway."""
         if self.period is None:
             return self.goal.current_assessment
-        return goal_assessment_as_of([self.goal], self.period.date)[self.goal.pk]
+        return current_of(self.goal.assessments_newest_first, self.period.date)
 
     def earlier(self) -> list:
         """The published ones before it, newest first."""

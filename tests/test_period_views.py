@@ -532,8 +532,8 @@ def as_of_pages(portal, code: str) -> dict[str, str]:
 AS_OF_QUERIES = {
     "start as of a period": 9,
     "plan as of a period": 10,
-    "goal as of a period": 11,
-    "goal filtered as of a period": 11,
+    "goal as of a period": 10,
+    "goal filtered as of a period": 10,
     "goal fragment as of a period": 5,
     "assignment as of a period": 8,
     "bodies as of a period": 4,
