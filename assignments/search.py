@@ -179,6 +179,11 @@ class SwedishMatch(Func):
     so that PostgreSQL uses the index."""
 
     output_field = BooleanField()
+    # The SQL, with the column and the text in their places.
+    sql_template = (
+        f"to_tsvector('{CONFIG}'::regconfig, {{column}}) "
+        f"@@ websearch_to_tsquery('{CONFIG}'::regconfig, {{text}})"
+    )
 
     def __init__(self, column: str, text: str):
         super().__init__(F(column), Value(text))
@@ -187,10 +192,7 @@ class SwedishMatch(Func):
         column, text = self.source_expressions
         column_sql, column_params = compiler.compile(column)
         text_sql, text_params = compiler.compile(text)
-        sql = (
-            f"to_tsvector('{CONFIG}'::regconfig, {column_sql}) "
-            f"@@ websearch_to_tsquery('{CONFIG}'::regconfig, {text_sql})"
-        )
+        sql = self.sql_template.format(column=column_sql, text=text_sql)
         return sql, [*column_params, *text_params]
 
 
@@ -198,13 +200,7 @@ class SwedishRank(SwedishMatch):
     """ts_rank of the column against the text, as SwedishMatch matches them."""
 
     output_field = FloatField()
-
-    def as_sql(self, compiler, connection, **extra):
-        column, text = self.source_expressions
-        column_sql, column_params = compiler.compile(column)
-        text_sql, text_params = compiler.compile(text)
-        sql = (
-            f"ts_rank(to_tsvector('{CONFIG}'::regconfig, {column_sql}), "
-            f"websearch_to_tsquery('{CONFIG}'::regconfig, {text_sql}))"
-        )
-        return sql, [*column_params, *text_params]
+    sql_template = (
+        f"ts_rank(to_tsvector('{CONFIG}'::regconfig, {{column}}), "
+        f"websearch_to_tsquery('{CONFIG}'::regconfig, {{text}}))"
+    )
