@@ -805,7 +805,9 @@ def test_its_fragment_gives_the_document_its_title(client, data, path, params):
     html = client.get(path, params, headers=HTMX).content.decode()
     assert page_title(html) == page
     top_level = re.fullmatch(
-        r'\s*<div id="explore-results".*</div>\s*<p id="explore-count"[^>]*>[^<]*</p>\s*'
+        r'\s*<div id="explore-results".*</div>\s*'
+        r'<a id="language-switch-[a-z]+"[^>]*data-hx-swap-oob="true">[^<]*</a>'
+        r'\s*<p id="explore-count"[^>]*>[^<]*</p>\s*'
         r"<title>[^<]*</title>\s*",
         html,
         re.S,

@@ -105,3 +105,15 @@ def test_it_offers_no_language_link_where_the_other_language_has_no_page(client,
     html = client.get("/finns-inte/alls/").content.decode()
     assert 'class="language-switch"' not in html
     assert 'rel="alternate" hreflang' not in html
+
+
+def test_it_sends_the_language_link_along_with_an_htmx_fragment(client, seed):
+    """htmx pushes the filtered address: the link to the other language follows it."""
+    url = f.seed_portal().goal.get_absolute_url()
+    html = client.get(url, {"status": "delayed"}, headers={"HX-Request": "true"}).content.decode()
+    assert (
+        f'<a id="language-switch-en" class="language-switch" href="{english(url)}?status=delayed"'
+        in html
+    )
+    assert 'data-hx-swap-oob="true">English</a>' in html
+    assert "data-hx-swap-oob" not in client.get(url).content.decode()
