@@ -168,9 +168,12 @@ class Texts(HTMLParser):
         if tag in VOID:
             return
         attributes = dict(attrs)
+        # The header and footer, and the link to the other language (its name in that
+        # language, sent along with an htmx fragment too), are the interface's own.
         skipped = tag in ("head", "script", "style") or attributes.get("class") in (
             "site-header",
             "site-footer",
+            "language-switch",
         )
         self.open.append((tag, attributes.get("lang"), skipped))
 
