@@ -140,6 +140,18 @@ def in_language(text, language: str):
     return format_html('<span lang="{}">{}</span>', language, text)
 
 
+def later_text(later: int) -> str:
+    """ "2 uppdrag som tillkom senare visas inte." (`later` assignments left out of a list as
+    of a period, added after it), or "" for none."""
+    if not later:
+        return ""
+    return ngettext(
+        "%(counter)s assignment added later is not shown.",
+        "%(counter)s assignments added later are not shown.",
+        later,
+    ) % {"counter": number(later)}
+
+
 def _month_year(date) -> str:
     """ "augusti 2022", as the template filter date:"F Y" shows it."""
     return date_filter(date, "F Y")
@@ -748,10 +760,4 @@ class PeriodSwitch:
     @property
     def later_text(self) -> str:
         """ "2 uppdrag som tillkom senare visas inte." or ""."""
-        if not self.later:
-            return ""
-        return ngettext(
-            "%(counter)s assignment added later is not shown.",
-            "%(counter)s assignments added later are not shown.",
-            self.later,
-        ) % {"counter": number(self.later)}
+        return later_text(self.later)

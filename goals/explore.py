@@ -54,16 +54,14 @@ import datetime
 from dataclasses import dataclass, field
 
 from django import forms
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Max, Min, Prefetch
 from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.text import capfirst
-from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from assignments import search
 from assignments.models import (
@@ -75,8 +73,17 @@ from assignments.models import (
     ResponsibleBody,
     current_as_of,
 )
-from assignments.presentation import Presentation, Row, existed_in, number
-from goals.models import Goal, PeriodState, Plan, ReportingPeriod
+from assignments.presentation import (
+    Presentation,
+    Row,
+    content_language,
+    existed_in,
+    in_language,
+    later_text,
+    number,
+)
+from goals.models import Goal, Plan, ReportingPeriod
+from goals.periods import published_periods
 from uppfoljning.htmx import render_page_or_fragment
 from uppfoljning.public import public_page
 
@@ -139,7 +146,7 @@ class Options:
                 .order_by("-plan__start_year", "-plan__end_year", "plan__code", "number")
             ),
             periods=list(
-                ReportingPeriod.objects.filter(state=PeriodState.PUBLISHED).order_by("-date")
+                published_periods().order_by("-date")
             ),
         )
 
@@ -201,7 +208,7 @@ def assignment_list(request):
     found = _found(assignments, period, status)
     page = Paginator(found.ids, PAGE_SIZE).get_page(_page_number(request.GET.get("sida")))
     present = Presentation(period)
-    data_lang = _data_lang()
+    data_lang = content_language()
     results = _results(present, list(page.object_list), period, found, data_lang)
     count = len(found.ids)
     context = {
@@ -214,7 +221,7 @@ def assignment_list(request):
         # `?per=` asked for a period that is not published (or junk): the latest is shown.
         "unknown_period": period is None and bool(request.GET.get("per")),
         "later": found.later,
-        "later_text": _later_text(found.later),
+        "later_text": later_text(found.later),
         "data_lang": data_lang,
         "controls": _controls(options, applied, data_lang),
         "results": results,
@@ -235,25 +242,6 @@ def assignment_list(request):
     return render_page_or_fragment(
         request, "goals/assignment_list.html", context, fragment="results"
     )
-
-
-def _data_lang() -> str:
-    """The language of the municipality's own texts (settings.LANGUAGE_CODE, Swedish),
-    when the page's is another (/en/): the lang attribute of the elements that show them.
-    Empty on a page in their own language."""
-    language = get_language() or settings.LANGUAGE_CODE
-    return "" if language == settings.LANGUAGE_CODE else settings.LANGUAGE_CODE
-
-
-def _later_text(later: int) -> str:
-    """ "2 uppdrag som tillkom senare visas inte." or "" (the goal page's words)."""
-    if not later:
-        return ""
-    return ngettext(
-        "%(counter)s assignment added later is not shown.",
-        "%(counter)s assignments added later are not shown.",
-        later,
-    ) % {"counter": number(later)}
 
 
 def _find(items, attribute: str, value):
@@ -396,7 +384,7 @@ def _results(
         if goal.pk not in goals:
             title = goal.title
             if data_lang:
-                title = format_html('<span lang="{}">{}</span>', data_lang, title)
+                title = in_language(title, data_lang)
             goals[goal.pk] = (goal.get_absolute_url() + present.query, title)
         goal_url, goal_title = goals[goal.pk]
         results.append(Result(row=row, goal=goal, goal_url=goal_url, goal_title=goal_title))
