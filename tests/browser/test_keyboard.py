@@ -106,6 +106,37 @@ def test_it_filters_the_assignments_by_keyboard_with_htmx(browser, live_server, 
     assert DELAYED in current.get_attribute("href")
 
 
+def test_it_goes_back_after_an_htmx_filter_and_keeps_no_page_in_the_browser(
+    browser, live_server, seeded
+):
+    browser.get(live_server.url + seeded.goal.get_absolute_url())
+    browser.execute_script("window.notReloaded = true")
+    tab_to(browser, is_delayed_filter)
+    WebDriverWait(browser, 10).until(
+        lambda driver: driver.execute_script("return typeof htmx") == "object", "no htmx"
+    )
+    press(browser, Keys.ENTER)
+    WebDriverWait(browser, 10).until(
+        lambda driver: shown_statuses(driver) == ["delayed"], "the list was not filtered"
+    )
+
+    browser.back()
+    # htmx asks the server for the page again (a history restore gets the whole page).
+    WebDriverWait(browser, 10).until(
+        lambda driver: sorted(set(shown_statuses(driver))) == ["delayed", "on_track"],
+        "Back did not bring the whole list back",
+    )
+    assert not browser.current_url.endswith("?" + DELAYED)
+    assert len(browser.find_elements(By.TAG_NAME, "h1")) == 1, "a page inside the page"
+    assert browser.execute_script("return window.notReloaded") is True
+    # No copy of a page is kept in the visitor's browser (htmx's historyCacheSize 0), and
+    # nothing at all outside the tab.
+    stored = browser.execute_script("return Object.keys(sessionStorage)")
+    assert "htmx-history-cache" not in stored, stored
+    assert browser.execute_script("return localStorage.length") == 0
+    assert browser.get_cookies() == []
+
+
 def test_it_filters_the_assignments_by_keyboard_without_javascript(
     browser_without_js, live_server, seeded
 ):
