@@ -99,7 +99,9 @@ def test_it_filters_the_assignments_by_keyboard_with_htmx(browser, live_server, 
     assert browser.execute_script(live_region + "return region.original"), "live region replaced"
     count = browser.execute_script(live_region + "return region.textContent")
     assert count.startswith("1 uppdrag med status"), count
-    assert browser.current_url.endswith("?" + DELAYED)
+    WebDriverWait(browser, 10).until(
+        lambda driver: driver.current_url.endswith("?" + DELAYED), "the address did not follow"
+    )
     focused = browser.execute_script(DESCRIBE_ACTIVE)
     assert focused and is_delayed_filter(focused), f"the focus was lost: {focused}"
     current = browser.find_element(By.CSS_SELECTOR, ".status-filter [aria-current=true]")
@@ -110,6 +112,8 @@ def test_it_goes_back_after_an_htmx_filter_and_keeps_no_page_in_the_browser(
     browser, live_server, seeded
 ):
     browser.get(live_server.url + seeded.goal.get_absolute_url())
+    # The browser is shared with other tests: start with nothing stored for the site.
+    browser.execute_script("localStorage.clear(); sessionStorage.clear()")
     browser.execute_script("window.notReloaded = true")
     tab_to(browser, is_delayed_filter)
     WebDriverWait(browser, 10).until(
@@ -118,6 +122,9 @@ def test_it_goes_back_after_an_htmx_filter_and_keeps_no_page_in_the_browser(
     press(browser, Keys.ENTER)
     WebDriverWait(browser, 10).until(
         lambda driver: shown_statuses(driver) == ["delayed"], "the list was not filtered"
+    )
+    WebDriverWait(browser, 10).until(
+        lambda driver: driver.current_url.endswith("?" + DELAYED), "the address did not follow"
     )
 
     browser.back()
