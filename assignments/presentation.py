@@ -152,7 +152,7 @@ def later_text(later: int) -> str:
     ) % {"counter": number(later)}
 
 
-def _month_year(date) -> str:
+def month_year(date) -> str:
     """ "augusti 2022", as the template filter date:"F Y" shows it."""
     return date_filter(date, "F Y")
 
@@ -320,7 +320,7 @@ class Presentation:
         return self._label(
             "as of",
             date,
-            lambda: gettext("Assessment (as of %(period)s):") % {"period": _month_year(date)},
+            lambda: gettext("Assessment (as of %(period)s):") % {"period": month_year(date)},
         )
 
     def added(self, year: int) -> str:

@@ -38,7 +38,7 @@ from django.utils.translation import gettext, gettext_lazy, ngettext
 from markupsafe import Markup
 
 from assignments.models import AssessmentStatus, Assignment, status_tally_by_period
-from assignments.presentation import number
+from assignments.presentation import month_year, number
 from goals.changes import UNTIL, PartPeriod
 from goals.models import ReportingPeriod
 
@@ -91,7 +91,7 @@ class PeriodCounts:
 
 def month_label(date) -> str:
     """ "Augusti 2022" ("August 2022" in English): a period's label by its date."""
-    return capfirst(date_filter(date, "F Y"))
+    return capfirst(month_year(date))
 
 
 def status_key(status: AssessmentStatus | None) -> str:

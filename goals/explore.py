@@ -76,10 +76,9 @@ from assignments.models import (
 from assignments.presentation import (
     Presentation,
     Row,
-    content_language,
     existed_in,
-    in_language,
     later_text,
+    month_year,
     number,
 )
 from goals.models import Goal, Plan, ReportingPeriod
@@ -145,9 +144,7 @@ class Options:
                 )
                 .order_by("-plan__start_year", "-plan__end_year", "plan__code", "number")
             ),
-            periods=list(
-                published_periods().order_by("-date")
-            ),
+            periods=list(published_periods().order_by("-date")),
         )
 
 
@@ -208,8 +205,8 @@ def assignment_list(request):
     found = _found(assignments, period, status)
     page = Paginator(found.ids, PAGE_SIZE).get_page(_page_number(request.GET.get("sida")))
     present = Presentation(period)
-    data_lang = content_language()
-    results = _results(present, list(page.object_list), period, found, data_lang)
+    data_lang = present.language
+    results = _results(present, list(page.object_list), period, found)
     count = len(found.ids)
     context = {
         "page_url": reverse("goals:assignments"),
@@ -217,7 +214,7 @@ def assignment_list(request):
         "applied": applied,
         "period": period,
         "status": status,
-        "period_label": date_filter(period.date, "F Y") if period else "",
+        "period_label": month_year(period.date) if period else "",
         # `?per=` asked for a period that is not published (or junk): the latest is shown.
         "unknown_period": period is None and bool(request.GET.get("per")),
         "later": found.later,
@@ -357,7 +354,6 @@ def _results(
     ids: list[int],
     period: ReportingPeriod | None,
     found: Found,
-    data_lang: str = "",
 ) -> list[Result]:
     """The assignments `ids` in that order, as the list shows them, now or as of `period`
     (what current_as_of() found of each and their counts, `found`, or else read here):
@@ -382,10 +378,7 @@ def _results(
         if period is not None:
             _as_of_row(present, row, as_of[pk], counts[pk])
         if goal.pk not in goals:
-            title = goal.title
-            if data_lang:
-                title = in_language(title, data_lang)
-            goals[goal.pk] = (goal.get_absolute_url() + present.query, title)
+            goals[goal.pk] = (goal.get_absolute_url() + present.query, present.content(goal.title))
         goal_url, goal_title = goals[goal.pk]
         results.append(Result(row=row, goal=goal, goal_url=goal_url, goal_title=goal_title))
     return results
@@ -422,7 +415,9 @@ def period_labels(periods: list[ReportingPeriod]) -> dict[str, str]:
     months = [(p.date.year, p.date.month) for p in periods]
     return {
         p.code: capfirst(
-            date_filter(p.date, "j F Y" if months.count((p.date.year, p.date.month)) > 1 else "F Y")
+            date_filter(p.date, "j F Y")
+            if months.count((p.date.year, p.date.month)) > 1
+            else month_year(p.date)
         )
         for p in periods
     }
